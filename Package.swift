@@ -1,0 +1,41 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "AppJudge",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "appjudge", targets: ["appjudge"]),
+        .library(name: "Runner", targets: ["Runner"]),
+    ],
+    targets: [
+        // C libraries from Debian, each behind a module map; typed Swift wrappers live in the
+        // module that owns the library (Desktop for X11/xdo, Imaging for PNG, Perception for OCR).
+        .systemLibrary(name: "CX11", pkgConfig: "x11", providers: [.apt(["libx11-dev"])]),
+        .systemLibrary(name: "CXdo", providers: [.apt(["libxdo-dev"])]),
+        .systemLibrary(name: "CTesseract", pkgConfig: "tesseract", providers: [.apt(["libtesseract-dev"])]),
+        // libpng's full write API reports errors through longjmp, which Swift cannot host,
+        // so the encoder that needs it is a small C target that owns the setjmp.
+        .target(name: "CPNG", linkerSettings: [.linkedLibrary("png16")]),
+
+        .target(name: "Imaging", dependencies: ["CPNG"]),
+        .target(name: "CSystem"),
+        .target(name: "Processes", dependencies: ["CSystem"]),
+        .target(name: "Desktop", dependencies: ["CX11", "CXdo", "Imaging", "Processes", "CSystem"]),
+        .target(name: "Perception", dependencies: ["CTesseract", "Imaging"]),
+        .target(name: "Sandbox", dependencies: ["Processes"]),
+        .target(name: "Suite"),
+        .target(name: "Judge", dependencies: ["Desktop", "Perception", "Imaging", "Suite"]),
+        .target(name: "Reports", dependencies: ["Judge", "Suite", "Imaging"]),
+        .target(name: "Runner", dependencies: ["Desktop", "Perception", "Sandbox", "Judge", "Suite", "Reports", "Processes", "Imaging"]),
+        .executableTarget(name: "appjudge", dependencies: ["Runner"]),
+
+        .target(name: "TestSupport", dependencies: ["Imaging", "Desktop", "Processes"], path: "Tests/TestSupport"),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"]),
+        .testTarget(name: "PerceptionTests", dependencies: ["Perception", "Imaging", "TestSupport"]),
+        .testTarget(name: "DesktopTests", dependencies: ["Desktop", "Imaging", "Processes", "TestSupport"]),
+        .testTarget(name: "SuiteTests", dependencies: ["Suite", "TestSupport"]),
+        .testTarget(name: "JudgeTests", dependencies: ["Judge", "Perception", "Suite", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Runner", "Reports", "Suite", "Judge", "TestSupport"]),
+    ]
+)

@@ -1,0 +1,3 @@
+#include <sys/types.h>
+#include <X11/Xlib.h>
+#include <xdo.h>

@@ -1,0 +1,131 @@
+import Imaging
+
+/// Where a phrase was found on screen.
+public struct TextMatch: Sendable, Equatable, Codable {
+    /// What OCR actually read there.
+    public var text: String
+    public var box: Rect
+    /// 1 for an exact match, lower for a tolerated misreading.
+    public var similarity: Double
+}
+
+/// Tolerant phrase search over OCR output.
+///
+/// OCR misreads letters ("Rernaining"), merges or splits words ("Remaining:0") and drops
+/// punctuation, so a phrase is matched on its letters and digits with spaces removed, allowing
+/// a small edit distance. Digits never get that tolerance: "Remaining: 1" must not match
+/// "Remaining: 0", so the digit sequences must agree exactly (after folding the letters OCR
+/// confuses with digits, like O for 0, in tokens that also contain digits).
+public enum TextSearch {
+    /// Every place `phrase` appears in `reading`, best match first per place, top to bottom.
+    public static func find(_ phrase: String, in reading: TextReading) -> [TextMatch] {
+        let wanted = tokens(of: phrase)
+        guard !wanted.isEmpty else { return [] }
+        let wantedJoined = wanted.joined()
+        let wantedDigits = digits(of: wantedJoined)
+        var matches: [TextMatch] = []
+        for line in reading.lines {
+            let words = line.words.map { tokens(of: $0.text).joined() }
+            var taken = Set<Int>()
+            for start in words.indices where !taken.contains(start) {
+                var best: (end: Int, similarity: Double)?
+                // A phrase of n words may be read as fewer (merged) or more (split) tokens.
+                for end in start..<min(words.count, start + wanted.count + 2) {
+                    let observed = words[start...end].joined()
+                    if observed.isEmpty { continue }
+                    guard let similarity = similarity(wanted: wantedJoined, wantedDigits: wantedDigits, observed: observed) else { continue }
+                    if best == nil || similarity > best!.similarity { best = (end, similarity) }
+                }
+                if let best {
+                    let span = line.words[start...best.end]
+                    let box = span.dropFirst().reduce(span.first!.box) { $0.union($1.box) }
+                    matches.append(TextMatch(text: span.map(\.text).joined(separator: " "), box: box, similarity: best.similarity))
+                    for i in start...best.end { taken.insert(i) }
+                }
+            }
+        }
+        return matches.sorted { ($0.box.y, $0.box.x) < ($1.box.y, $1.box.x) }
+    }
+
+    /// The best match of `phrase`, preferring the most similar and then the topmost.
+    public static func first(_ phrase: String, in reading: TextReading) -> TextMatch? {
+        find(phrase, in: reading).max { a, b in
+            a.similarity != b.similarity ? a.similarity < b.similarity : a.box.y > b.box.y
+        }
+    }
+
+    /// Matches of `phrase` in the same row as `anchor`: their vertical centres lie within the
+    /// anchor's height (widened a little for controls taller than text), nearest first.
+    public static func find(_ phrase: String, inRowOf anchor: Rect, in reading: TextReading) -> [TextMatch] {
+        find(phrase, in: reading)
+            .filter { $0.box != anchor && sameRow($0.box, anchor) }
+            .sorted { abs($0.box.midX - anchor.midX) < abs($1.box.midX - anchor.midX) }
+    }
+
+    /// Whether two boxes sit on one visual row.
+    public static func sameRow(_ a: Rect, _ b: Rect) -> Bool {
+        let band = max(a.height, b.height) * 3 / 4 + 2
+        return abs(a.midY - b.midY) <= band
+    }
+
+    // MARK: - Normalisation
+
+    /// Lower-cased runs of letters and digits; punctuation and symbols dropped.
+    static func tokens(of text: String) -> [String] {
+        text.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init)
+    }
+
+    static func digits(of text: String) -> String { String(text.filter(\.isNumber)) }
+
+    /// Letters OCR returns for digits, folded only in tokens that already hold a digit or where
+    /// a digit is expected at the end ("remaining0" read as "remainingo").
+    static func foldDigits(_ text: String) -> String {
+        String(text.map { c -> Character in
+            switch c {
+            case "o": "0"
+            case "l", "i", "|": "1"
+            case "s": "5"
+            case "b": "8"
+            case "z": "2"
+            default: c
+            }
+        })
+    }
+
+    /// nil when `observed` is not an acceptable reading of `wanted`, else a similarity in 0...1.
+    static func similarity(wanted: String, wantedDigits: String, observed: String) -> Double? {
+        var observed = observed
+        if !wantedDigits.isEmpty {
+            // Fold confusable letters in the positions where the wanted text has digits.
+            let w = Array(wanted), o = Array(observed)
+            if w.count == o.count {
+                observed = String(zip(w, o).map { wc, oc in wc.isNumber && !oc.isNumber ? Character(foldDigits(String(oc))) : oc })
+            } else if let trailing = wanted.lastIndex(where: { !$0.isNumber }).map({ wanted[wanted.index(after: $0)...] }), !trailing.isEmpty,
+                      observed.count >= trailing.count {
+                let head = observed.dropLast(trailing.count)
+                observed = head + foldDigits(String(observed.suffix(trailing.count)))
+            }
+        }
+        guard digits(of: observed) == wantedDigits else { return nil }
+        let letters = wanted.filter { !$0.isNumber }.count
+        let allowed = letters <= 3 ? 0 : letters <= 7 ? 1 : 2
+        let distance = editDistance(Array(wanted), Array(observed))
+        guard distance <= allowed else { return nil }
+        return 1 - Double(distance) / Double(max(wanted.count, 1))
+    }
+
+    static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import Judge
+import Suite
+
+/// How an evaluation of one task ended as a whole.
+public enum Outcome: String, Sendable, Codable {
+    /// Cases ran and have verdicts.
+    case evaluated
+    /// AppJudge itself failed (display, browser, OCR); the cases are not the app's fault.
+    case infraError = "infra_error"
+}
+
+/// Whether the report is final.
+public enum ReportStatus: String, Sendable, Codable {
+    case running, completed, interrupted
+}
+
+/// The canonical record of one task evaluated on one repository: report.json.
+public struct TaskReport: Sendable, Codable, Equatable {
+    public static let schemaVersion = 1
+
+    public var schemaVersion = TaskReport.schemaVersion
+    public var runId: String
+    public var task: TaskInfo
+    public var repository: String
+    public var judge: String
+    public var status: ReportStatus
+    public var outcome: Outcome
+    /// A sentence on why the outcome is not `evaluated`, if it is not.
+    public var outcomeReason: String?
+    /// Fraction of cases that passed; every case counts, errors and skips included.
+    public var score: Double
+    public var counts: [String: Int]
+    public var startedAt: Date
+    public var seconds: Double
+    public var environment: [String: String]
+    public var cases: [CaseResult]
+
+    public struct TaskInfo: Sendable, Codable, Equatable {
+        public var id: String
+        public var title: String
+        public var scenario: String
+        public var requirement: String
+        public var viewport: String
+    }
+
+    public init(runId: String, task: TaskSpec, repository: String, judge: String, startedAt: Date, environment: [String: String]) {
+        self.runId = runId
+        self.task = TaskInfo(id: task.id, title: task.title, scenario: task.scenario.rawValue, requirement: task.requirement,
+                             viewport: "\(task.app.viewport.width)x\(task.app.viewport.height)")
+        self.repository = repository
+        self.judge = judge
+        self.status = .running
+        self.outcome = .evaluated
+        self.score = 0
+        self.counts = [:]
+        self.startedAt = startedAt
+        self.seconds = 0
+        self.environment = environment
+        self.cases = []
+    }
+
+    /// Recomputes score and counts from the cases against the task's `total` cases.
+    public mutating func tally(total: Int) {
+        var counts = Dictionary(uniqueKeysWithValues: Verdict.allCases.map { ($0.rawValue, 0) })
+        for c in cases { counts[c.verdict.rawValue, default: 0] += 1 }
+        self.counts = counts
+        score = total == 0 ? 0 : Double(counts["pass"] ?? 0) / Double(total)
+    }
+
+    public var allPassed: Bool { !cases.isEmpty && cases.allSatisfy { $0.verdict == .pass } }
+
+    private enum CodingKeys: String, CodingKey {
+        case schemaVersion = "schema_version", runId = "run_id", task, repository, judge, status, outcome
+        case outcomeReason = "outcome_reason", score, counts, startedAt = "started_at", seconds, environment, cases
+    }
+}
+
+extension JSONEncoder {
+    /// The encoder of every JSON file AppJudge writes: stable key order, ISO dates.
+    public static var report: JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        e.dateEncodingStrategy = .iso8601
+        return e
+    }
+}
+
+extension JSONDecoder {
+    public static var report: JSONDecoder {
+        let d = JSONDecoder()
+        d.dateDecodingStrategy = .iso8601
+        return d
+    }
+}

@@ -1,0 +1,184 @@
+import Foundation
+import Judge
+import Reports
+
+/// `appjudge` argument parsing and the commands it runs. The executable only calls `main`.
+public enum AppJudgeCLI {
+    public static let usage = """
+    AppJudge evaluates generated applications by using them: it launches the app on a private
+    X display, clicks and types through the task's test cases, reads the screen, and reports
+    a verdict with evidence for every case.
+
+    Usage:
+      appjudge run --task DIR --repo DIR [--out DIR] [--run-id ID] [--case ID[,ID...]]
+          Evaluate the repository against the task in DIR (a folder with task.json).
+          --out DIR      run folder for results (default: results/<run-id>)
+          --run-id ID    name of the run (default: date and time)
+          --case IDS     only these cases
+      appjudge bench capture [--frames N] [--width W --height H]
+          Measure capture + PNG encode against ImageMagick and xwd; one JSON object per line.
+      appjudge --help | --version
+
+    Exit codes:
+      0  every case passed
+      1  a case failed, errored or was skipped
+      2  bad usage or input (task file, repository)
+      3  AppJudge's own fault (no Xvfb, the browser would not start, a missing dependency)
+      130 interrupted (the report is kept, marked interrupted)
+
+    Reports: <out>/<task-id>/report.json, report.html, trace.jsonl, frames/.
+    """
+
+    public static func main(_ arguments: [String]) -> Int32 {
+        var args = Array(arguments.dropFirst())
+        guard let command = args.first else {
+            printError("no command given. Run 'appjudge --help' for usage.")
+            return ExitCode.badInput
+        }
+        args.removeFirst()
+        switch command {
+        case "--help", "-h", "help":
+            print(usage)
+            return 0
+        case "--version":
+            print("appjudge \(AppJudgeVersion.current)")
+            return 0
+        case "run":
+            return run(args)
+        case "bench":
+            return bench(args)
+        default:
+            printError("unknown command '\(command)'. Run 'appjudge --help' for usage.")
+            return ExitCode.badInput
+        }
+    }
+
+    static func printError(_ message: String) {
+        FileHandle.standardError.write(Data("appjudge: \(message)\n".utf8))
+    }
+
+    /// Parses `--name value` pairs; unknown or valueless options are usage errors.
+    static func options(_ args: [String], allowed: Set<String>) -> Result<[String: String], RunError> {
+        var out: [String: String] = [:]
+        var i = 0
+        while i < args.count {
+            let a = args[i]
+            if a == "--help" || a == "-h" { return .failure(.input("help")) }
+            guard a.hasPrefix("--"), allowed.contains(String(a.dropFirst(2))) else {
+                return .failure(.input("unknown option '\(a)'; the options are \(allowed.sorted().map { "--\($0)" }.joined(separator: ", "))."))
+            }
+            guard i + 1 < args.count, !args[i + 1].hasPrefix("--") else {
+                return .failure(.input("option \(a) needs a value."))
+            }
+            out[String(a.dropFirst(2))] = args[i + 1]
+            i += 2
+        }
+        return .success(out)
+    }
+
+    static func run(_ args: [String]) -> Int32 {
+        let parsed: [String: String]
+        switch options(args, allowed: ["task", "repo", "out", "run-id", "case"]) {
+        case .success(let o): parsed = o
+        case .failure(let e):
+            if e.description == "help" { print(usage); return 0 }
+            printError(e.description)
+            return ExitCode.badInput
+        }
+        guard let task = parsed["task"], let repo = parsed["repo"] else {
+            printError("run needs --task DIR and --repo DIR. Run 'appjudge --help' for usage.")
+            return ExitCode.badInput
+        }
+        let runId = parsed["run-id"] ?? Self.defaultRunId()
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let out = parsed["out"].map { URL(fileURLWithPath: $0, relativeTo: cwd).standardizedFileURL }
+            ?? cwd.appendingPathComponent("results").appendingPathComponent(runId)
+        guard let home = Self.home() else {
+            printError("cannot find AppJudge's sandbox/ folder; run from the AppJudge repository or set APPJUDGE_HOME.")
+            return ExitCode.infrastructure
+        }
+        var options = EvaluationOptions(task: URL(fileURLWithPath: task, relativeTo: cwd).standardizedFileURL,
+                                        repository: URL(fileURLWithPath: repo, relativeTo: cwd).standardizedFileURL,
+                                        output: out, runId: runId, sandboxDirectory: home.appendingPathComponent("sandbox"))
+        options.caseFilter = parsed["case"].map { $0.split(separator: ",").map(String.init) } ?? []
+        let interrupt = Interrupt()
+        interrupt.install()
+        let evaluation = Evaluation(options: options, interrupt: interrupt)
+        print("appjudge: evaluating \(repo) against \(task)")
+        evaluation.onCase = { result in
+            print("  \(pad(result.id, 16)) \(pad(result.verdict.rawValue, 8)) \(String(format: "%5.1f s", result.seconds))  \(result.reason)")
+        }
+        do {
+            let (report, location) = try evaluation.run()
+            let passed = report.counts["pass"] ?? 0
+            print("\(report.task.id): score \(String(format: "%.2f", report.score)) (\(passed)/\(report.cases.count) passed) in \(String(format: "%.1f", report.seconds)) s")
+            print("report: \(relative(location.html.path))")
+            if report.status == .interrupted { return ExitCode.interrupted }
+            if report.outcome == .infraError {
+                printError(report.outcomeReason ?? "infrastructure error")
+                return ExitCode.infrastructure
+            }
+            return report.allPassed ? ExitCode.allPassed : ExitCode.caseFailed
+        } catch {
+            printError(error.description)
+            return error.exitCode
+        }
+    }
+
+    static func bench(_ args: [String]) -> Int32 {
+        guard args.first == "capture" else {
+            printError("bench needs a benchmark name; the one there is: capture.")
+            return ExitCode.badInput
+        }
+        let parsed: [String: String]
+        switch options(Array(args.dropFirst()), allowed: ["frames", "width", "height"]) {
+        case .success(let o): parsed = o
+        case .failure(let e):
+            printError(e.description)
+            return ExitCode.badInput
+        }
+        guard let home = Self.home() else {
+            printError("cannot find AppJudge's repository (tasks/, sandbox/); run from it or set APPJUDGE_HOME.")
+            return ExitCode.infrastructure
+        }
+        do {
+            let bench = CaptureBenchmark(home: home, frames: Int(parsed["frames"] ?? "") ?? 60,
+                                         width: Int(parsed["width"] ?? "") ?? 1280, height: Int(parsed["height"] ?? "") ?? 800)
+            try bench.run { line in print(line) }
+            return 0
+        } catch {
+            printError(error.description)
+            return error.exitCode
+        }
+    }
+
+    /// The AppJudge checkout: $APPJUDGE_HOME, else the first folder holding sandbox/web-static.sh
+    /// above the executable or the working directory.
+    static func home() -> URL? {
+        if let env = ProcessInfo.processInfo.environment["APPJUDGE_HOME"] { return URL(fileURLWithPath: env) }
+        let starts = [URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent(),
+                      URL(fileURLWithPath: FileManager.default.currentDirectoryPath)]
+        for start in starts {
+            var dir = start.standardizedFileURL
+            while dir.path != "/" {
+                if FileManager.default.fileExists(atPath: dir.appendingPathComponent("sandbox/web-static.sh").path) { return dir }
+                dir = dir.deletingLastPathComponent()
+            }
+        }
+        return nil
+    }
+
+    static func defaultRunId() -> String {
+        let f = DateFormatter()
+        f.dateFormat = "yyyyMMdd-HHmmss"
+        f.timeZone = TimeZone(identifier: "UTC")
+        return f.string(from: Date())
+    }
+
+    static func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+
+    static func relative(_ path: String) -> String {
+        let cwd = FileManager.default.currentDirectoryPath + "/"
+        return path.hasPrefix(cwd) ? String(path.dropFirst(cwd.count)) : path
+    }
+}

@@ -1,0 +1,258 @@
+import Desktop
+import Foundation
+import Imaging
+import Judge
+import Perception
+import Processes
+import Reports
+import Sandbox
+import Suite
+
+/// What to evaluate and where to write it.
+public struct EvaluationOptions: Sendable {
+    public var task: URL
+    public var repository: URL
+    /// The run folder; the task's report goes to `<output>/<task-id>/`.
+    public var output: URL
+    public var runId: String
+    /// Only these case ids (all when empty).
+    public var caseFilter: [String] = []
+    /// Where the sandbox launchers live (the repository's sandbox/ folder).
+    public var sandboxDirectory: URL
+    /// Seconds a browser may take to show the page.
+    public var readyTimeout = 20.0
+
+    public init(task: URL, repository: URL, output: URL, runId: String, sandboxDirectory: URL) {
+        self.task = task
+        self.repository = repository
+        self.output = output
+        self.runId = runId
+        self.sandboxDirectory = sandboxDirectory
+    }
+}
+
+/// The files of one task's report.
+public struct ReportLocation: Sendable {
+    public var directory: URL
+    public var json: URL { directory.appendingPathComponent("report.json") }
+    public var html: URL { directory.appendingPathComponent("report.html") }
+    public var trace: URL { directory.appendingPathComponent("trace.jsonl") }
+}
+
+/// One task evaluated on one repository, end to end: load, prepare, start the display, run
+/// each case on a freshly launched app, judge, report, tear down.
+public final class Evaluation: @unchecked Sendable {
+    public let options: EvaluationOptions
+    let interrupt: Interrupt
+    /// Called after each case, for progress output.
+    public var onCase: (@Sendable (CaseResult) -> Void)?
+    private var entry = "index.html"
+
+    public init(options: EvaluationOptions, interrupt: Interrupt = Interrupt()) {
+        self.options = options
+        self.interrupt = interrupt
+    }
+
+    /// Runs the evaluation. Throws only when nothing could be evaluated for a reason that is
+    /// the input's or the host's; everything after the report folder exists ends in a report.
+    public func run() throws(RunError) -> (TaskReport, ReportLocation) {
+        let loaded: LoadedTask
+        do {
+            loaded = try TaskLoader.load(directory: options.task)
+        } catch {
+            throw .input(error.description)
+        }
+        let spec = loaded.spec
+        entry = spec.app.entry
+        let cases = options.caseFilter.isEmpty ? spec.cases : spec.cases.filter { options.caseFilter.contains($0.id) }
+        guard !cases.isEmpty else {
+            throw .input("No case of \(options.task.path) matches --case \(options.caseFilter.joined(separator: ",")).")
+        }
+        let launcher = options.sandboxDirectory.appendingPathComponent("web-static.sh")
+        guard FileManager.default.fileExists(atPath: launcher.path) else {
+            throw .infrastructure("The sandbox launcher \(launcher.path) is missing; run appjudge from its repository or set APPJUDGE_HOME.")
+        }
+        do {
+            try HostTools.check()
+        } catch {
+            throw RunError(error)
+        }
+        let workspace: Workspace
+        let site: URL
+        do {
+            workspace = try Workspace(copying: options.repository)
+            site = try StaticSite.locate(in: workspace.repository)
+        } catch {
+            throw RunError(error)
+        }
+        defer { workspace.remove() }
+
+        let location = ReportLocation(directory: options.output.appendingPathComponent(spec.id))
+        let frames: FrameDirectory
+        do {
+            try FileManager.default.createDirectory(at: location.directory, withIntermediateDirectories: true)
+            frames = try FrameDirectory(url: location.directory.appendingPathComponent("frames"))
+        } catch {
+            throw .infrastructure("Cannot write the report folder \(location.directory.path): \(error.localizedDescription)")
+        }
+        let trace = TraceWriter(url: location.trace)
+        let started = Date()
+        var report = TaskReport(runId: options.runId, task: spec, repository: options.repository.path, judge: "script",
+                                startedAt: started, environment: Self.environment())
+        func save(_ report: inout TaskReport) {
+            report.seconds = Date().timeIntervalSince(started)
+            report.tally(total: cases.count)
+            Self.write(report, frames: frames, to: location)
+        }
+        save(&report)
+        trace.record("evaluation_start", ["task": spec.id, "repository": options.repository.path, "cases": cases.count])
+
+        // The display, input and OCR outlive the cases; the app does not.
+        let viewport = spec.app.viewport
+        let xvfb: Xvfb
+        do {
+            xvfb = try Xvfb(width: viewport.width, height: viewport.height, log: location.directory.appendingPathComponent("xvfb.log").path)
+        } catch {
+            report.outcome = .infraError
+            report.outcomeReason = "\(error)"
+            report.status = .completed
+            save(&report)
+            throw .infrastructure("\(error)")
+        }
+        defer { xvfb.stop() }
+        do {
+            // Connections are closed (end of this scope) before the server stops.
+            let display = try XDisplay(xvfb.displayName)
+            let input = try XdoInput(display: xvfb.displayName)
+            let ocr = try TesseractOCR()
+            trace.record("display_ready", ["display": xvfb.displayName, "size": "\(viewport.width)x\(viewport.height)"])
+            runCases(cases, site: site, launcher: launcher, xvfb: xvfb, display: display, input: input, ocr: ocr,
+                     frames: frames, location: location, trace: trace, report: &report, save: save)
+        } catch {
+            report.outcome = .infraError
+            report.outcomeReason = "\(error)"
+            report.status = .completed
+            save(&report)
+            throw .infrastructure("\(error)")
+        }
+        trace.record("evaluation_end", ["status": report.status.rawValue, "score": report.score])
+        save(&report)
+        return (report, location)
+    }
+
+    private func runCases(_ cases: [TestCase], site: URL, launcher: URL, xvfb: Xvfb, display: XDisplay, input: XdoInput,
+                          ocr: TesseractOCR, frames: FrameDirectory, location: ReportLocation, trace: TraceWriter,
+                          report: inout TaskReport, save: (inout TaskReport) -> Void) {
+        let entry = self.entry
+        let viewport = (width: xvfb.width, height: xvfb.height)
+
+        let sandbox = WebSandbox(site: site, entry: entry, display: xvfb.displayName,
+                                 width: viewport.width, height: viewport.height, launcher: launcher)
+        let appLog = location.directory.appendingPathComponent("app.log").path
+        var launchFailures = 0
+        for testCase in cases {
+            if interrupt.isSet { break }
+            trace.record("case_start", ["case": testCase.id])
+            let result = evaluate(testCase, sandbox: sandbox, appLog: appLog, display: display, input: input, ocr: ocr,
+                                  frames: frames, launchFailures: &launchFailures)
+            report.cases.append(result)
+            for step in result.steps {
+                trace.record("step", ["case": testCase.id, "index": step.index, "action": step.action, "description": step.description,
+                                      "ok": step.ok, "note": step.note ?? "", "frame": step.frameAfter ?? "", "seconds": step.seconds])
+            }
+            trace.record("verdict", ["case": testCase.id, "verdict": result.verdict.rawValue, "reason": result.reason,
+                                     "frames": result.evidence.frames, "seconds": result.seconds])
+            onCase?(result)
+            save(&report)
+        }
+        Self.capLog(appLog, bytes: 256 * 1024)
+        if interrupt.isSet {
+            for testCase in cases where !report.cases.contains(where: { $0.id == testCase.id }) {
+                report.cases.append(CaseResult(id: testCase.id, verdict: .skipped, reason: "Not run: the evaluation was interrupted."))
+            }
+            report.status = .interrupted
+        } else {
+            report.status = .completed
+        }
+        if launchFailures == cases.count {
+            report.outcome = .infraError
+            report.outcomeReason = "The browser could not be started for any case; see app.log."
+        }
+    }
+
+    /// One case on a freshly launched app. Never throws: whatever goes wrong becomes the case's
+    /// verdict, so one broken case never stops the others.
+    private func evaluate(_ testCase: TestCase, sandbox: WebSandbox, appLog: String, display: XDisplay, input: XdoInput,
+                          ocr: TesseractOCR, frames: FrameDirectory, launchFailures: inout Int) -> CaseResult {
+        let start = Date()
+        guard testCase.script != nil else {
+            return CaseResult(id: testCase.id, verdict: .skipped, reason: "The case has no script; only an agent judge can decide it.")
+        }
+        appendLog(appLog, "=== case \(testCase.id) ===\n")
+        let process: ChildProcess
+        do {
+            process = try sandbox.launch(log: appLog)
+        } catch {
+            launchFailures += 1
+            return CaseResult(id: testCase.id, verdict: .error, reason: "\(error)", seconds: Date().timeIntervalSince(start))
+        }
+        let session = WebAppSession(display: display, input: input, sandbox: process)
+        defer { session.close() }
+        if let problem = session.waitUntilReady(timeout: options.readyTimeout) {
+            launchFailures += 1
+            return CaseResult(id: testCase.id, verdict: .error,
+                              reason: "The app did not come up: \(problem). Last lines of app.log: \(Self.tail(appLog, lines: 3))",
+                              seconds: Date().timeIntervalSince(start))
+        }
+        let observer = Observer(screen: display, ocr: ocr, sink: frames, prefix: testCase.id)
+        let judge = ScriptJudge()
+        var result = judge.run(testCase, session: session, observer: observer, cancelled: { [interrupt] in interrupt.isSet })
+        result.seconds = Date().timeIntervalSince(start)
+        return result
+    }
+
+    private func appendLog(_ path: String, _ text: String) {
+        if let handle = FileHandle(forWritingAtPath: path) ?? {
+            FileManager.default.createFile(atPath: path, contents: nil)
+            return FileHandle(forWritingAtPath: path)
+        }() {
+            _ = try? handle.seekToEnd()
+            try? handle.write(contentsOf: Data(text.utf8))
+            try? handle.close()
+        }
+    }
+
+    static func write(_ report: TaskReport, frames: FrameDirectory, to location: ReportLocation) {
+        if let json = try? JSONEncoder.report.encode(report) {
+            try? AtomicFile.write(json, to: location.json)
+        }
+        let html = HTMLReport.render(report, frames: frames.snapshot)
+        try? AtomicFile.write(Data(html.utf8), to: location.html)
+    }
+
+    /// The last `lines` lines of a log, on one line.
+    static func tail(_ path: String, lines: Int) -> String {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return "(empty)" }
+        let last = text.split(separator: "\n").suffix(lines).joined(separator: " | ")
+        return last.isEmpty ? "(empty)" : String(last.suffix(600))
+    }
+
+    /// Keeps only the last `bytes` of a log an app may have flooded.
+    static func capLog(_ path: String, bytes: Int) {
+        guard let data = FileManager.default.contents(atPath: path), data.count > bytes else { return }
+        try? AtomicFile.write(Data("[... \(data.count - bytes) earlier bytes dropped ...]\n".utf8) + data.suffix(bytes), to: URL(fileURLWithPath: path))
+    }
+
+    static func environment() -> [String: String] {
+        var env = ["appjudge": AppJudgeVersion.current]
+        if let out = try? Command(HostTools.chromium, ["--version"]).run(timeout: 10, outputLimit: 200).output {
+            env["chromium"] = out.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        env["host"] = ProcessInfo.processInfo.hostName
+        return env
+    }
+}
+
+public enum AppJudgeVersion {
+    public static let current = "0.1.0"
+}

@@ -1,0 +1,102 @@
+import Foundation
+
+/// A task: a requirement given to a code generator, and the cases that decide whether a
+/// generated app meets it. Stored as `tasks/<id>/task.json`.
+public struct TaskSpec: Sendable, Codable, Equatable {
+    public static let currentSchemaVersion = 1
+
+    public var schemaVersion: Int
+    public var id: String
+    public var title: String
+    public var scenario: Scenario
+    public var requirement: String
+    public var features: [Feature]
+    public var app: AppHints
+    public var cases: [TestCase]
+
+    public enum Scenario: String, Sendable, Codable, CaseIterable { case display, analysis, data, game }
+
+    public struct Feature: Sendable, Codable, Equatable {
+        public var id: String
+        public var description: String
+    }
+
+    /// How the app is launched and shown.
+    public struct AppHints: Sendable, Codable, Equatable {
+        public enum Kind: String, Sendable, Codable { case web, desktop }
+        public var kind: Kind
+        /// Page to open, relative to the served directory.
+        public var entry: String
+        public var viewport: Viewport
+
+        public init(kind: Kind = .web, entry: String = "index.html", viewport: Viewport = Viewport()) {
+            self.kind = kind
+            self.entry = entry
+            self.viewport = viewport
+        }
+
+        private enum CodingKeys: String, CodingKey { case kind, entry, viewport }
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            kind = try c.decodeIfPresent(Kind.self, forKey: .kind) ?? .web
+            entry = try c.decodeIfPresent(String.self, forKey: .entry) ?? "index.html"
+            viewport = try c.decodeIfPresent(Viewport.self, forKey: .viewport) ?? Viewport()
+        }
+    }
+
+    public struct Viewport: Sendable, Codable, Equatable {
+        public var width: Int
+        public var height: Int
+        public init(width: Int = 1024, height: Int = 768) {
+            self.width = width
+            self.height = height
+        }
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case schemaVersion = "schema_version", id, title, scenario, requirement, features, app, cases
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        schemaVersion = try c.decodeIfPresent(Int.self, forKey: .schemaVersion) ?? 1
+        id = try c.decode(String.self, forKey: .id)
+        title = try c.decodeIfPresent(String.self, forKey: .title) ?? id
+        scenario = try c.decode(Scenario.self, forKey: .scenario)
+        requirement = try c.decode(String.self, forKey: .requirement)
+        features = try c.decodeIfPresent([Feature].self, forKey: .features) ?? []
+        app = try c.decodeIfPresent(AppHints.self, forKey: .app) ?? AppHints()
+        cases = try c.decode([TestCase].self, forKey: .cases)
+    }
+}
+
+/// One test case of a task.
+public struct TestCase: Sendable, Codable, Equatable {
+    public enum Kind: String, Sendable, Codable { case functional, visual }
+
+    public var id: String
+    public var feature: String?
+    public var kind: Kind
+    /// Plain-language description: what a human or an LLM agent reads.
+    public var description: String
+    /// Deterministic steps and expectations; nil when only an agent can decide the case.
+    public var script: [Step]?
+
+    public init(id: String, feature: String? = nil, kind: Kind = .functional, description: String, script: [Step]? = nil) {
+        self.id = id
+        self.feature = feature
+        self.kind = kind
+        self.description = description
+        self.script = script
+    }
+
+    private enum CodingKeys: String, CodingKey { case id, feature, kind, description, script }
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        feature = try c.decodeIfPresent(String.self, forKey: .feature)
+        kind = try c.decodeIfPresent(Kind.self, forKey: .kind) ?? .functional
+        description = try c.decode(String.self, forKey: .description)
+        script = try c.decodeIfPresent([Step].self, forKey: .script)
+    }
+}

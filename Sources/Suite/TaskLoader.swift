@@ -1,0 +1,119 @@
+import Foundation
+
+/// Why a task could not be loaded: always names the file and, where known, the field.
+public struct TaskError: Error, CustomStringConvertible, Sendable, Equatable {
+    public var file: String
+    public var field: String?
+    public var message: String
+
+    public var description: String {
+        "\(file): " + (field.map { "\($0): " } ?? "") + message
+    }
+}
+
+/// A task loaded from its folder.
+public struct LoadedTask: Sendable {
+    public var spec: TaskSpec
+    /// The task's folder (holds task.json, reference/, assets).
+    public var directory: URL
+}
+
+public enum TaskLoader {
+    /// Reads and checks `DIR/task.json`. Every message names the file and the field.
+    public static func load(directory: URL) throws(TaskError) -> LoadedTask {
+        let file = directory.appendingPathComponent("task.json")
+        let display = file.path
+        guard let data = FileManager.default.contents(atPath: file.path) else {
+            let exists = FileManager.default.fileExists(atPath: directory.path)
+            throw TaskError(file: display, field: nil,
+                            message: exists ? "no task.json in this folder; a task folder needs one." : "the task folder does not exist.")
+        }
+        let spec: TaskSpec
+        do {
+            spec = try JSONDecoder().decode(TaskSpec.self, from: data)
+        } catch let error as DecodingError {
+            throw describe(error, file: display, data: data)
+        } catch {
+            throw TaskError(file: display, field: nil, message: "is not valid JSON (\(error.localizedDescription)).")
+        }
+        try validate(spec, file: display)
+        return LoadedTask(spec: spec, directory: directory)
+    }
+
+    /// Checks what decoding cannot: identifiers, uniqueness, sizes, references between fields.
+    public static func validate(_ spec: TaskSpec, file: String) throws(TaskError) {
+        guard spec.schemaVersion <= TaskSpec.currentSchemaVersion else {
+            throw TaskError(file: file, field: "schema_version",
+                            message: "version \(spec.schemaVersion) is newer than this AppJudge understands (\(TaskSpec.currentSchemaVersion)); update AppJudge.")
+        }
+        guard isIdentifier(spec.id) else {
+            throw TaskError(file: file, field: "id", message: "'\(spec.id)' is not a valid id; use lower-case letters, digits and dashes.")
+        }
+        let v = spec.app.viewport
+        guard (200...3840).contains(v.width), (200...2160).contains(v.height) else {
+            throw TaskError(file: file, field: "app.viewport", message: "\(v.width)x\(v.height) is outside 200x200...3840x2160.")
+        }
+        guard !spec.cases.isEmpty else { throw TaskError(file: file, field: "cases", message: "the task has no cases; add at least one.") }
+        let features = Set(spec.features.map(\.id))
+        var seen = Set<String>()
+        for (i, c) in spec.cases.enumerated() {
+            guard isIdentifier(c.id) else {
+                throw TaskError(file: file, field: "cases[\(i)].id", message: "'\(c.id)' is not a valid id; use lower-case letters, digits and dashes.")
+            }
+            guard seen.insert(c.id).inserted else {
+                throw TaskError(file: file, field: "cases[\(i)].id", message: "'\(c.id)' is used by another case; case ids must be unique.")
+            }
+            if let f = c.feature, !features.isEmpty, !features.contains(f) {
+                throw TaskError(file: file, field: "cases[\(i)].feature", message: "'\(f)' is not one of the task's features (\(features.sorted().joined(separator: ", "))).")
+            }
+            if let script = c.script, script.isEmpty {
+                throw TaskError(file: file, field: "cases[\(i)].script", message: "the script is empty; give steps or leave the script out.")
+            }
+        }
+    }
+
+    static func isIdentifier(_ s: String) -> Bool {
+        !s.isEmpty && s.count <= 64 && s.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-" || $0 == "_") }
+    }
+
+    /// Turns a DecodingError into one sentence naming the field path, e.g. `cases[2].script[0]`.
+    static func describe(_ error: DecodingError, file: String, data: Data) -> TaskError {
+        func path(_ keys: [any CodingKey]) -> String? {
+            var out = ""
+            for key in keys {
+                if let i = key.intValue { out += "[\(i)]" } else { out += (out.isEmpty ? "" : ".") + key.stringValue }
+            }
+            return out.isEmpty ? nil : out
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            let parent = path(context.codingPath)
+            return TaskError(file: file, field: parent.map { "\($0).\(key.stringValue)" } ?? key.stringValue,
+                             message: "is missing; it is required.")
+        case .typeMismatch(let type, let context):
+            return TaskError(file: file, field: path(context.codingPath), message: "has the wrong type; expected \(describeType(type)).")
+        case .valueNotFound(let type, let context):
+            return TaskError(file: file, field: path(context.codingPath), message: "is null; expected \(describeType(type)).")
+        case .dataCorrupted(let context):
+            if context.codingPath.isEmpty {
+                let detail = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
+                return TaskError(file: file, field: nil, message: "is not valid JSON" + (detail.map { " (\($0))" } ?? "") + "; fix the syntax.")
+            }
+            var message = context.debugDescription
+            if message.hasPrefix("Cannot initialize") { message = "has a value that is not allowed (\(message))" }
+            return TaskError(file: file, field: path(context.codingPath), message: message.hasSuffix(".") ? message : message + ".")
+        @unknown default:
+            return TaskError(file: file, field: nil, message: "could not be read (\(error)).")
+        }
+    }
+
+    private static func describeType(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Int.Type: "a whole number"
+        case is Double.Type: "a number"
+        case is Bool.Type: "true or false"
+        default: type is any Collection.Type ? "a list" : "an object"
+        }
+    }
+}

@@ -1,0 +1,4 @@
+import Foundation
+import Runner
+
+exit(AppJudgeCLI.main(CommandLine.arguments))
