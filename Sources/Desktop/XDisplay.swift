@@ -48,7 +48,19 @@ public final class XDisplay: @unchecked Sendable {
         height = Int(XDisplayHeight(display, screen))
     }
 
-    deinit { XCloseDisplay(display) }
+    private var closed = false
+
+    /// Closes the connection (XCloseDisplay); must happen before the server stops, or Xlib
+    /// reports a fatal I/O error. Idempotent.
+    public func close() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !closed else { return }
+        closed = true
+        XCloseDisplay(display)
+    }
+
+    deinit { close() }
 
     /// Runs `body` holding the connection, then surfaces any X error it caused.
     private func checked<T>(_ body: (OpaquePointer) -> T) throws(DesktopError) -> T {

@@ -23,11 +23,23 @@ public final class XdoInput: @unchecked Sendable {
         self.xdo = xdo
     }
 
-    deinit { xdo_free(xdo) }
+    private var closed = false
+
+    /// Frees xdo and its display connection (xdo_free). Idempotent; input after it throws.
+    public func close() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !closed else { return }
+        closed = true
+        xdo_free(xdo)
+    }
+
+    deinit { close() }
 
     private func call(_ what: String, _ body: (UnsafeMutablePointer<xdo_t>) -> Int32) throws(DesktopError) {
         lock.lock()
         defer { lock.unlock() }
+        guard !closed else { throw .inputFailed("\(what) after the display was closed") }
         let rc = body(xdo)
         if rc != 0 { throw .inputFailed("\(what) returned \(rc)") }
     }

@@ -21,7 +21,9 @@ public final class Xvfb: @unchecked Sendable {
         guard csystem_pipe_cloexec(&fds) == 0 else { throw .xvfbFailed("no pipe") }
         defer { close(fds[0]) }
         let command = Command("Xvfb", ["-displayfd", "\(fds[1])", "-screen", "0", "\(width)x\(height)x24",
-                                      "-nolisten", "tcp", "-noreset", "-dpi", "96"],
+                                      "-nolisten", "tcp", "-dpi", "96",
+                                      // Exit when the last client disconnects: if AppJudge dies, so does its display.
+                                      "-terminate"],
                               output: log.map { .file($0) } ?? .discard, inheritedDescriptors: [fds[1]])
         do {
             process = try ChildProcess(command)

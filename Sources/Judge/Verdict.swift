@@ -45,6 +45,8 @@ public struct CaseResult: Sendable, Codable, Equatable {
     public var evidence: Evidence
     public var steps: [StepRecord]
     public var seconds: Double
+    /// Seconds from launching the app until it was ready, for this case's fresh instance.
+    public var appStartSeconds: Double?
 
     public init(id: String, verdict: Verdict, reason: String, evidence: Evidence = Evidence(), steps: [StepRecord] = [], seconds: Double = 0) {
         self.id = id

@@ -60,15 +60,15 @@ public protocol TextRecognizer: Sendable {
 
 /// OCR with tesseract's C API. All tesseract calls of AppJudge are in this type.
 ///
-/// UI text is small (12-16 px) and tesseract's models are trained on text of about 30 px, so
-/// frames are converted to grey and upscaled by `scale` before recognition; boxes come back in
-/// the frame's own pixels. Dark pages are inverted first so text is dark on light.
+/// UI text is small (9-16 px) and tesseract reads it poorly at 1x (86% of words; at 1.5x 100%,
+/// see BENCHMARKS.md), so frames are converted to grey and upscaled by `scale` before
+/// recognition; boxes come back in the frame's own pixels. Dark pages are inverted first so text is dark on light.
 public final class TesseractOCR: TextRecognizer, @unchecked Sendable {
     private let api: OpaquePointer
     private let lock = NSLock()
     public let scale: Double
 
-    public init(language: String = "eng", scale: Double = 2, pageSegmentation: TessPageSegMode = PSM_SPARSE_TEXT) throws(OCRError) {
+    public init(language: String = "eng", scale: Double = 1.5, pageSegmentation: TessPageSegMode = PSM_SPARSE_TEXT) throws(OCRError) {
         guard let api = TessBaseAPICreate() else { throw .initFailed(language: language) }
         guard TessBaseAPIInit3(api, nil, language) == 0 else {
             TessBaseAPIDelete(api)

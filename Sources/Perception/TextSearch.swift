@@ -71,7 +71,7 @@ public enum TextSearch {
     // MARK: - Normalisation
 
     /// Lower-cased runs of letters and digits; punctuation and symbols dropped.
-    static func tokens(of text: String) -> [String] {
+    public static func tokens(of text: String) -> [String] {
         text.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init)
     }
 

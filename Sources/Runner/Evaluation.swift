@@ -21,6 +21,8 @@ public struct EvaluationOptions: Sendable {
     public var sandboxDirectory: URL
     /// Seconds a browser may take to show the page.
     public var readyTimeout = 20.0
+    /// Cases evaluated at once, each on its own private display.
+    public var workers = 2
 
     public init(task: URL, repository: URL, output: URL, runId: String, sandboxDirectory: URL) {
         self.task = task
@@ -46,7 +48,6 @@ public final class Evaluation: @unchecked Sendable {
     let interrupt: Interrupt
     /// Called after each case, for progress output.
     public var onCase: (@Sendable (CaseResult) -> Void)?
-    private var entry = "index.html"
 
     public init(options: EvaluationOptions, interrupt: Interrupt = Interrupt()) {
         self.options = options
@@ -63,7 +64,6 @@ public final class Evaluation: @unchecked Sendable {
             throw .input(error.description)
         }
         let spec = loaded.spec
-        entry = spec.app.entry
         let cases = options.caseFilter.isEmpty ? spec.cases : spec.cases.filter { options.caseFilter.contains($0.id) }
         guard !cases.isEmpty else {
             throw .input("No case of \(options.task.path) matches --case \(options.caseFilter.joined(separator: ",")).")
@@ -99,7 +99,7 @@ public final class Evaluation: @unchecked Sendable {
         let started = Date()
         var report = TaskReport(runId: options.runId, task: spec, repository: options.repository.path, judge: "script",
                                 startedAt: started, environment: Self.environment())
-        func save(_ report: inout TaskReport) {
+        @Sendable func save(_ report: inout TaskReport) {
             report.seconds = Date().timeIntervalSince(started)
             report.tally(total: cases.count)
             Self.write(report, frames: frames, to: location)
@@ -107,119 +107,107 @@ public final class Evaluation: @unchecked Sendable {
         save(&report)
         trace.record("evaluation_start", ["task": spec.id, "repository": options.repository.path, "cases": cases.count])
 
-        // The display, input and OCR outlive the cases; the app does not.
+        // Displays, input and OCR outlive the cases; the app does not. Each worker has its own.
         let viewport = spec.app.viewport
-        let xvfb: Xvfb
-        do {
-            xvfb = try Xvfb(width: viewport.width, height: viewport.height, log: location.directory.appendingPathComponent("xvfb.log").path)
-        } catch {
-            report.outcome = .infraError
-            report.outcomeReason = "\(error)"
-            report.status = .completed
-            save(&report)
-            throw .infrastructure("\(error)")
+        var stations: [Station] = []
+        var stationError: (any Error)?
+        for i in 0..<max(1, min(options.workers, cases.count)) {
+            do {
+                stations.append(try Station(width: viewport.width, height: viewport.height,
+                                            log: location.directory.appendingPathComponent("xvfb-\(i).log").path))
+            } catch {
+                stationError = error
+                break
+            }
         }
-        defer { xvfb.stop() }
-        do {
-            // Connections are closed (end of this scope) before the server stops.
-            let display = try XDisplay(xvfb.displayName)
-            let input = try XdoInput(display: xvfb.displayName)
-            let ocr = try TesseractOCR()
-            trace.record("display_ready", ["display": xvfb.displayName, "size": "\(viewport.width)x\(viewport.height)"])
-            runCases(cases, site: site, launcher: launcher, xvfb: xvfb, display: display, input: input, ocr: ocr,
-                     frames: frames, location: location, trace: trace, report: &report, save: save)
-        } catch {
+        defer { stations.forEach { $0.close() } }
+        guard !stations.isEmpty else {
             report.outcome = .infraError
-            report.outcomeReason = "\(error)"
+            report.outcomeReason = "\(stationError.map { "\($0)" } ?? "no display")"
             report.status = .completed
             save(&report)
-            throw .infrastructure("\(error)")
+            throw .infrastructure(report.outcomeReason!)
+        }
+        let workers = stations
+        trace.record("displays_ready", ["displays": stations.map(\.xvfb.displayName), "size": "\(viewport.width)x\(viewport.height)"])
+
+        let logs = location.directory.appendingPathComponent("logs")
+        try? FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+        let order = Dictionary(uniqueKeysWithValues: cases.enumerated().map { ($1.id, $0) })
+        let shared = SharedProgress(report: report)
+        let entry = spec.app.entry
+        DispatchQueue.concurrentPerform(iterations: workers.count) { worker in
+            let station = workers[worker]
+            let sandbox = WebSandbox(site: site, entry: entry, display: station.xvfb.displayName,
+                                     width: viewport.width, height: viewport.height, launcher: launcher)
+            while !interrupt.isSet, let index = shared.claim(cases.count) {
+                let testCase = cases[index]
+                trace.record("case_start", ["case": testCase.id, "display": station.xvfb.displayName])
+                let log = logs.appendingPathComponent("\(testCase.id).log").path
+                let (result, launched) = evaluate(testCase, sandbox: sandbox, appLog: log, station: station, frames: frames)
+                for step in result.steps {
+                    trace.record("step", ["case": testCase.id, "index": step.index, "action": step.action, "description": step.description,
+                                          "ok": step.ok, "note": step.note ?? "", "frame": step.frameAfter ?? "", "seconds": step.seconds])
+                }
+                trace.record("verdict", ["case": testCase.id, "verdict": result.verdict.rawValue, "reason": result.reason,
+                                         "frames": result.evidence.frames, "seconds": result.seconds])
+                Self.capLog(log, bytes: 256 * 1024)
+                shared.update { report in
+                    report.cases.append(result)
+                    report.cases.sort { order[$0.id, default: 0] < order[$1.id, default: 0] }
+                    if !launched { shared.launchFailures += 1 }
+                    onCase?(result)
+                    save(&report)
+                }
+            }
+        }
+        report = shared.report
+        if interrupt.isSet {
+            for testCase in cases where !report.cases.contains(where: { $0.id == testCase.id }) {
+                report.cases.append(CaseResult(id: testCase.id, verdict: .skipped, reason: "Not run: the evaluation was interrupted."))
+            }
+            report.cases.sort { order[$0.id, default: 0] < order[$1.id, default: 0] }
+            report.status = .interrupted
+        } else {
+            report.status = .completed
+        }
+        if shared.launchFailures == cases.count {
+            report.outcome = .infraError
+            report.outcomeReason = "The browser could not be started for any case; see logs/."
         }
         trace.record("evaluation_end", ["status": report.status.rawValue, "score": report.score])
         save(&report)
         return (report, location)
     }
 
-    private func runCases(_ cases: [TestCase], site: URL, launcher: URL, xvfb: Xvfb, display: XDisplay, input: XdoInput,
-                          ocr: TesseractOCR, frames: FrameDirectory, location: ReportLocation, trace: TraceWriter,
-                          report: inout TaskReport, save: (inout TaskReport) -> Void) {
-        let entry = self.entry
-        let viewport = (width: xvfb.width, height: xvfb.height)
-
-        let sandbox = WebSandbox(site: site, entry: entry, display: xvfb.displayName,
-                                 width: viewport.width, height: viewport.height, launcher: launcher)
-        let appLog = location.directory.appendingPathComponent("app.log").path
-        var launchFailures = 0
-        for testCase in cases {
-            if interrupt.isSet { break }
-            trace.record("case_start", ["case": testCase.id])
-            let result = evaluate(testCase, sandbox: sandbox, appLog: appLog, display: display, input: input, ocr: ocr,
-                                  frames: frames, launchFailures: &launchFailures)
-            report.cases.append(result)
-            for step in result.steps {
-                trace.record("step", ["case": testCase.id, "index": step.index, "action": step.action, "description": step.description,
-                                      "ok": step.ok, "note": step.note ?? "", "frame": step.frameAfter ?? "", "seconds": step.seconds])
-            }
-            trace.record("verdict", ["case": testCase.id, "verdict": result.verdict.rawValue, "reason": result.reason,
-                                     "frames": result.evidence.frames, "seconds": result.seconds])
-            onCase?(result)
-            save(&report)
-        }
-        Self.capLog(appLog, bytes: 256 * 1024)
-        if interrupt.isSet {
-            for testCase in cases where !report.cases.contains(where: { $0.id == testCase.id }) {
-                report.cases.append(CaseResult(id: testCase.id, verdict: .skipped, reason: "Not run: the evaluation was interrupted."))
-            }
-            report.status = .interrupted
-        } else {
-            report.status = .completed
-        }
-        if launchFailures == cases.count {
-            report.outcome = .infraError
-            report.outcomeReason = "The browser could not be started for any case; see app.log."
-        }
-    }
-
     /// One case on a freshly launched app. Never throws: whatever goes wrong becomes the case's
     /// verdict, so one broken case never stops the others.
-    private func evaluate(_ testCase: TestCase, sandbox: WebSandbox, appLog: String, display: XDisplay, input: XdoInput,
-                          ocr: TesseractOCR, frames: FrameDirectory, launchFailures: inout Int) -> CaseResult {
+    private func evaluate(_ testCase: TestCase, sandbox: WebSandbox, appLog: String, station: Station,
+                          frames: FrameDirectory) -> (CaseResult, launched: Bool) {
         let start = Date()
         guard testCase.script != nil else {
-            return CaseResult(id: testCase.id, verdict: .skipped, reason: "The case has no script; only an agent judge can decide it.")
+            return (CaseResult(id: testCase.id, verdict: .skipped, reason: "The case has no script; only an agent judge can decide it."), true)
         }
-        appendLog(appLog, "=== case \(testCase.id) ===\n")
         let process: ChildProcess
         do {
             process = try sandbox.launch(log: appLog)
         } catch {
-            launchFailures += 1
-            return CaseResult(id: testCase.id, verdict: .error, reason: "\(error)", seconds: Date().timeIntervalSince(start))
+            return (CaseResult(id: testCase.id, verdict: .error, reason: "\(error)", seconds: Date().timeIntervalSince(start)), false)
         }
-        let session = WebAppSession(display: display, input: input, sandbox: process)
+        let session = WebAppSession(display: station.display, input: station.input, sandbox: process)
         defer { session.close() }
         if let problem = session.waitUntilReady(timeout: options.readyTimeout) {
-            launchFailures += 1
-            return CaseResult(id: testCase.id, verdict: .error,
-                              reason: "The app did not come up: \(problem). Last lines of app.log: \(Self.tail(appLog, lines: 3))",
-                              seconds: Date().timeIntervalSince(start))
+            return (CaseResult(id: testCase.id, verdict: .error,
+                               reason: "The app did not come up: \(problem). Last lines of its log: \(Self.tail(appLog, lines: 3))",
+                               seconds: Date().timeIntervalSince(start)), false)
         }
-        let observer = Observer(screen: display, ocr: ocr, sink: frames, prefix: testCase.id)
+        let ready = Date().timeIntervalSince(start)
+        let observer = Observer(screen: station.display, ocr: station.ocr, sink: frames, prefix: testCase.id)
         let judge = ScriptJudge()
         var result = judge.run(testCase, session: session, observer: observer, cancelled: { [interrupt] in interrupt.isSet })
         result.seconds = Date().timeIntervalSince(start)
-        return result
-    }
-
-    private func appendLog(_ path: String, _ text: String) {
-        if let handle = FileHandle(forWritingAtPath: path) ?? {
-            FileManager.default.createFile(atPath: path, contents: nil)
-            return FileHandle(forWritingAtPath: path)
-        }() {
-            _ = try? handle.seekToEnd()
-            try? handle.write(contentsOf: Data(text.utf8))
-            try? handle.close()
-        }
+        result.appStartSeconds = ready
+        return (result, true)
     }
 
     static func write(_ report: TaskReport, frames: FrameDirectory, to location: ReportLocation) {
@@ -255,4 +243,29 @@ public final class Evaluation: @unchecked Sendable {
 
 public enum AppJudgeVersion {
     public static let current = "0.1.0"
+}
+
+/// The report under construction, shared by the workers.
+final class SharedProgress: @unchecked Sendable {
+    private let lock = NSLock()
+    private var nextCase = 0
+    private(set) var report: TaskReport
+    var launchFailures = 0
+
+    init(report: TaskReport) { self.report = report }
+
+    /// The index of the next case to run, or nil when all are taken.
+    func claim(_ count: Int) -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard nextCase < count else { return nil }
+        nextCase += 1
+        return nextCase - 1
+    }
+
+    func update(_ body: (inout TaskReport) -> Void) {
+        lock.lock()
+        defer { lock.unlock() }
+        body(&report)
+    }
 }

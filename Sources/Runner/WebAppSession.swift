@@ -30,30 +30,43 @@ final class WebAppSession: AppSession, @unchecked Sendable {
 
     /// Waits until the browser window is mapped and its page has painted and settled.
     /// Returns nil when ready, otherwise why not.
-    func waitUntilReady(timeout: Double) -> String? {
+    func waitUntilReady(timeout: Double, contentTimeout: Double = 8) -> String? {
         let deadline = Date().addingTimeInterval(timeout)
         let minimumArea = display.width * display.height / 4
-        while true {
+        var window: Rect?
+        while window == nil {
             if let ended = exitDescription() { return ended }
-            if let windows = try? display.windows(), windows.contains(where: { $0.mapped && $0.frame.area >= minimumArea }) { break }
+            window = (try? display.windows())?.filter { $0.mapped && $0.frame.area >= minimumArea }.map(\.frame).max { $0.area < $1.area }
+            if window != nil { break }
             if Date() >= deadline { return "no browser window appeared within \(Int(timeout)) s" }
             usleep(50_000)
         }
-        // A freshly mapped window is blank for a moment before the page paints.
-        while Date() < deadline {
+        // A freshly mapped window shows a flat colour until the page paints: wait for content
+        // inside the window (the root around it does not count), then for it to settle.
+        let inside = window!.insetBy(2)
+        let contentDeadline = min(deadline, Date().addingTimeInterval(contentTimeout))
+        while Date() < contentDeadline {
             if let ended = exitDescription() { return ended }
-            guard let settled = try? display.waitUntilSettled(timeout: max(0.1, deadline.timeIntervalSinceNow), stableFrames: 4) else {
+            guard let settled = try? display.waitUntilSettled(timeout: max(0.1, contentDeadline.timeIntervalSinceNow), stableFrames: 4) else {
                 return "the screen could not be captured"
             }
-            if !settled.frame.isUniform { return nil }
+            if !settled.frame.cropped(to: inside).isUniform { return nil }
             usleep(50_000)
         }
         // A page that stays blank is the app's problem, not a launch failure: judge what is there.
         return nil
     }
 
+    /// Kills the sandbox at once: its profile and state are disposable, and bubblewrap's pid
+    /// namespace takes every process of the app with it.
+    /// Also waits (bounded) until the browser's window has left the screen, so the next
+    /// instance's readiness check cannot mistake the old page for the new one.
     func close() {
-        sandbox.terminate(grace: 1)
+        sandbox.terminate(grace: 0)
+        let deadline = Date().addingTimeInterval(3)
+        while Date() < deadline, let windows = try? display.windows(), windows.contains(where: \.mapped) {
+            usleep(20_000)
+        }
     }
 }
 
