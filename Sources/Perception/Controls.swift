@@ -69,4 +69,104 @@ public enum ControlFinder {
             }
         }
     }
+
+    /// A box that holds a label tesseract misses when reading the whole page.
+    public struct LabelBox: Sendable, Equatable {
+        /// Where to read: inside the box's border.
+        public var inner: Rect
+        /// The box is darker than its label (light text on a filled button).
+        public var lightText: Bool
+    }
+
+    /// Buttons, badges, header bars and fields whose labels a whole-page pass misses:
+    /// filled boxes darker than the page (light labels on them), and outlined boxes (pills,
+    /// bordered buttons, inputs) whose border tesseract takes for part of the text.
+    /// `luma` is one byte per pixel with the page already made light.
+    public static func labelBoxes(luma: [UInt8], width: Int, height: Int) -> [LabelBox] {
+        var histogram = [Int](repeating: 0, count: 256)
+        for v in luma { histogram[Int(v)] += 1 }
+        let page = histogram.indices.max { histogram[$0] < histogram[$1] } ?? 255
+        func labelSized(_ box: Rect) -> Bool { box.width >= 16 && box.height >= 14 && box.height <= 160 }
+        var boxes: [LabelBox] = []
+
+        // Filled: regions of near-uniform grey clearly darker than the page, filling most of
+        // their box (light text inside leaves holes; glyphs fill much less).
+        for (box, count) in components(width: width, height: height, seeds: { luma[$0] < 170 && page - Int(luma[$0]) > 30 },
+                                       joins: { a, b in abs(Int(luma[a]) - Int(luma[b])) <= 10 })
+        where labelSized(box) && Double(count) / Double(box.area) >= 0.5 {
+            boxes.append(LabelBox(inner: box.insetBy(2), lightText: true))
+        }
+        // Outlined: connected dark strokes that lie almost all along their bounding box's edge.
+        let ink = { (p: Int) in page - Int(luma[p]) > 40 }
+        for (box, _, edgeShare) in rings(width: width, height: height, ink: ink)
+        where labelSized(box) && box.width >= 24 && edgeShare >= 0.9 {
+            boxes.append(LabelBox(inner: box.insetBy(3), lightText: false))
+        }
+        return boxes.filter { $0.inner.width > 4 && $0.inner.height > 4 }
+    }
+
+    /// Connected regions (4-neighbour) grown from pixels where `seeds` holds, through
+    /// neighbours that `joins` the pixel they are reached from; each with its box and size.
+    static func components(width: Int, height: Int, seeds: (Int) -> Bool, joins: (Int, Int) -> Bool) -> [(Rect, Int)] {
+        var seen = [Bool](repeating: false, count: width * height)
+        var found: [(Rect, Int)] = []
+        var stack: [Int] = []
+        for start in 0..<(width * height) where !seen[start] && seeds(start) {
+            seen[start] = true
+            stack.append(start)
+            var minX = width, minY = height, maxX = 0, maxY = 0, count = 0
+            while let p = stack.popLast() {
+                count += 1
+                let px = p % width, py = p / width
+                minX = min(minX, px); maxX = max(maxX, px); minY = min(minY, py); maxY = max(maxY, py)
+                for q in [px > 0 ? p - 1 : -1, px + 1 < width ? p + 1 : -1, py > 0 ? p - width : -1, py + 1 < height ? p + width : -1]
+                where q >= 0 && !seen[q] && joins(start, q) {
+                    seen[q] = true
+                    stack.append(q)
+                }
+            }
+            found.append((Rect(x: minX, y: minY, width: maxX - minX + 1, height: maxY - minY + 1), count))
+        }
+        return found
+    }
+
+    /// Connected ink (8-neighbour) with the share of its pixels near its box's edge.
+    static func rings(width: Int, height: Int, ink: (Int) -> Bool) -> [(Rect, Int, Double)] {
+        var seen = [Bool](repeating: false, count: width * height)
+        var found: [(Rect, Int, Double)] = []
+        var stack: [Int] = []
+        var members: [Int] = []
+        for start in 0..<(width * height) where !seen[start] && ink(start) {
+            seen[start] = true
+            stack.append(start)
+            members.removeAll(keepingCapacity: true)
+            var minX = width, minY = height, maxX = 0, maxY = 0
+            while let p = stack.popLast() {
+                members.append(p)
+                let px = p % width, py = p / width
+                minX = min(minX, px); maxX = max(maxX, px); minY = min(minY, py); maxY = max(maxY, py)
+                for dy in -1...1 {
+                    for dx in -1...1 {
+                        let nx = px + dx, ny = py + dy
+                        guard nx >= 0, ny >= 0, nx < width, ny < height else { continue }
+                        let q = ny * width + nx
+                        if !seen[q] && ink(q) {
+                            seen[q] = true
+                            stack.append(q)
+                        }
+                    }
+                }
+            }
+            let box = Rect(x: minX, y: minY, width: maxX - minX + 1, height: maxY - minY + 1)
+            guard box.width >= 16, box.height >= 14 else { continue }
+            // Rounded corners (pills) stray from the box edge by about 0.3 of their radius.
+            let band = max(3, box.height / 6)
+            let onEdge = members.filter { p in
+                let x = p % width, y = p / width
+                return x - minX < band || maxX - x < band || y - minY < band || maxY - y < band
+            }.count
+            found.append((box, members.count, Double(onEdge) / Double(members.count)))
+        }
+        return found
+    }
 }

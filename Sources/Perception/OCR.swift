@@ -86,20 +86,51 @@ public final class TesseractOCR: TextRecognizer, @unchecked Sendable {
         TessBaseAPIDelete(api)
     }
 
-    /// Recognises `image` (TessBaseAPISetImage + TessBaseAPIRecognize) and walks the result
-    /// word by word (TessResultIterator).
+    /// Recognises `image` and walks the result word by word.
+    ///
+    /// Two stages. The whole frame is read as grey, upscaled, and inverted if the page is dark.
+    /// Tesseract then still misses light text in dark filled boxes (buttons, header bars) on a
+    /// light page and dark text inside outlined pills, so each such box is found
+    /// (`ControlFinder.labelBoxes`), cut out, made dark-on-light and read on its own; what it
+    /// reads replaces what the first stage read inside that box.
     public func read(_ image: Image) throws(OCRError) -> TextReading {
         let start = Date()
         guard image.width > 0, image.height > 0 else { return TextReading(words: []) }
-        let source = scale == 1 ? image : image.scaled(by: scale)
-        var grey = source.luma()
-        if Self.isMostlyDark(grey) {
-            for i in grey.indices { grey[i] = 255 - grey[i] }
-        }
         lock.lock()
         defer { lock.unlock() }
-        let words: [Word] = try grey.withUnsafeBufferPointer { buffer throws(OCRError) -> [Word] in
-            TessBaseAPISetImage(api, buffer.baseAddress, Int32(source.width), Int32(source.height), 1, Int32(source.width))
+        var luma = image.luma()
+        if Self.median(luma) < 110 {
+            for i in luma.indices { luma[i] = 255 - luma[i] }
+        }
+        var words = try recognize(luma, width: image.width, height: image.height, origin: Point(x: 0, y: 0))
+        for box in ControlFinder.labelBoxes(luma: luma, width: image.width, height: image.height) {
+            let inner = box.inner
+            var crop = [UInt8](repeating: 0, count: inner.width * inner.height)
+            for y in 0..<inner.height {
+                for x in 0..<inner.width {
+                    let v = luma[(inner.y + y) * image.width + inner.x + x]
+                    crop[y * inner.width + x] = box.lightText ? 255 - v : v
+                }
+            }
+            let found = try recognize(crop, width: inner.width, height: inner.height, origin: Point(x: inner.x, y: inner.y))
+            // The box read on its own is the better reading of what is inside it.
+            if found.contains(where: { $0.text.contains { $0.isLetter || $0.isNumber } }) {
+                words.removeAll { inner.contains($0.box.center) }
+                words += found
+            }
+        }
+        // Sparse-text mode reports specks and borders as low-confidence "words".
+        let kept = words.filter { $0.confidence >= 20 || $0.text.count > 2 }
+        return TextReading(words: kept, seconds: Date().timeIntervalSince(start))
+    }
+
+    /// One tesseract pass over a grey picture (TessBaseAPISetImage + TessBaseAPIRecognize, then
+    /// TessResultIterator), upscaled by `scale`; boxes are returned in frame pixels, offset by
+    /// `origin`.
+    private func recognize(_ grey: [UInt8], width: Int, height: Int, origin: Point) throws(OCRError) -> [Word] {
+        let (pixels, w, h) = scale == 1 ? (grey, width, height) : Self.upscale(grey, width: width, height: height, by: scale)
+        return try pixels.withUnsafeBufferPointer { buffer throws(OCRError) -> [Word] in
+            TessBaseAPISetImage(api, buffer.baseAddress, Int32(w), Int32(h), 1, Int32(w))
             TessBaseAPISetSourceResolution(api, Int32(96 * scale))
             guard TessBaseAPIRecognize(api, nil) == 0 else { throw .recognitionFailed }
             defer { TessBaseAPIClear(api) }
@@ -113,26 +144,48 @@ public final class TesseractOCR: TextRecognizer, @unchecked Sendable {
                 TessDeleteText(raw)
                 var l: Int32 = 0, t: Int32 = 0, r: Int32 = 0, b: Int32 = 0
                 guard !text.isEmpty, TessPageIteratorBoundingBox(page, RIL_WORD, &l, &t, &r, &b) != 0 else { continue }
-                let box = Rect(x: Int(Double(l) / scale), y: Int(Double(t) / scale),
+                let box = Rect(x: origin.x + Int(Double(l) / scale), y: origin.y + Int(Double(t) / scale),
                                width: max(1, Int((Double(r - l) / scale).rounded())), height: max(1, Int((Double(b - t) / scale).rounded())))
                 words.append(Word(text: text, box: box, confidence: Double(TessResultIteratorConfidence(iterator, RIL_WORD))))
             } while TessResultIteratorNext(iterator, RIL_WORD) != 0
             return words
         }
-        // Sparse-text mode reports specks and borders as low-confidence "words".
-        let kept = words.filter { $0.confidence >= 20 || $0.text.count > 2 }
-        return TextReading(words: kept, seconds: Date().timeIntervalSince(start))
     }
 
-    private static func isMostlyDark(_ grey: [UInt8]) -> Bool {
-        var dark = 0
-        let step = 7
-        var i = 0
-        while i < grey.count {
-            if grey[i] < 110 { dark += 1 }
-            i += step
+    /// What tesseract is given for the first stage, as a picture (for `appjudge ocr --dump`).
+    public func preprocessed(_ image: Image) -> Image {
+        var luma = image.luma()
+        if Self.median(luma) < 110 {
+            for i in luma.indices { luma[i] = 255 - luma[i] }
         }
-        return dark * step > grey.count / 2
+        var out = Image(width: image.width, height: image.height)
+        for (i, v) in luma.enumerated() { out.pixels[i * 4] = v; out.pixels[i * 4 + 1] = v; out.pixels[i * 4 + 2] = v }
+        for box in ControlFinder.labelBoxes(luma: luma, width: image.width, height: image.height).map(\.inner) {
+            for x in box.x..<box.maxX { out[x, box.y] = RGB(255, 0, 0); out[x, box.maxY - 1] = RGB(255, 0, 0) }
+            for y in box.y..<box.maxY { out[box.x, y] = RGB(255, 0, 0); out[box.maxX - 1, y] = RGB(255, 0, 0) }
+        }
+        return out
+    }
+
+    static func median(_ values: [UInt8]) -> UInt8 {
+        var histogram = [Int](repeating: 0, count: 256)
+        for v in values { histogram[Int(v)] += 1 }
+        var seen = 0
+        for (v, n) in histogram.enumerated() {
+            seen += n
+            if seen * 2 >= values.count { return UInt8(v) }
+        }
+        return 255
+    }
+
+    /// Bilinear upscale of a grey picture.
+    static func upscale(_ grey: [UInt8], width: Int, height: Int, by factor: Double) -> ([UInt8], Int, Int) {
+        var rgba = [UInt8](repeating: 255, count: width * height * 4)
+        for (i, v) in grey.enumerated() { rgba[i * 4] = v }
+        let scaled = Image(width: width, height: height, pixels: rgba).scaled(by: factor)
+        var out = [UInt8](repeating: 0, count: scaled.width * scaled.height)
+        for i in out.indices { out[i] = scaled.pixels[i * 4] }
+        return (out, scaled.width, scaled.height)
     }
 }
 

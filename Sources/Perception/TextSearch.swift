@@ -13,7 +13,8 @@ public struct TextMatch: Sendable, Equatable, Codable {
 ///
 /// OCR misreads letters ("Rernaining"), merges or splits words ("Remaining:0") and drops
 /// punctuation, so a phrase is matched on its letters and digits with spaces removed, allowing
-/// a small edit distance. Digits never get that tolerance: "Remaining: 1" must not match
+/// one misread letter per word of six letters or more (short words must read exactly, so "Buy
+/// silk" never passes for "Buy milk"). Digits never get that tolerance: "Remaining: 1" must not match
 /// "Remaining: 0", so the digit sequences must agree exactly (after folding the letters OCR
 /// confuses with digits, like O for 0, in tokens that also contain digits).
 public enum TextSearch {
@@ -21,8 +22,10 @@ public enum TextSearch {
     public static func find(_ phrase: String, in reading: TextReading) -> [TextMatch] {
         let wanted = tokens(of: phrase)
         guard !wanted.isEmpty else { return [] }
-        let wantedJoined = wanted.joined()
+        let wantedJoined = foldConfusions(wanted.joined())
         let wantedDigits = digits(of: wantedJoined)
+        // One misread letter is tolerated per long word; short words must read exactly.
+        let allowed = min(2, wanted.filter { $0.count >= 6 }.count)
         var matches: [TextMatch] = []
         for line in reading.lines {
             let words = line.words.map { tokens(of: $0.text).joined() }
@@ -31,9 +34,9 @@ public enum TextSearch {
                 var best: (end: Int, similarity: Double)?
                 // A phrase of n words may be read as fewer (merged) or more (split) tokens.
                 for end in start..<min(words.count, start + wanted.count + 2) {
-                    let observed = words[start...end].joined()
+                    let observed = foldConfusions(words[start...end].joined())
                     if observed.isEmpty { continue }
-                    guard let similarity = similarity(wanted: wantedJoined, wantedDigits: wantedDigits, observed: observed) else { continue }
+                    guard let similarity = similarity(wanted: wantedJoined, wantedDigits: wantedDigits, observed: observed, allowed: allowed) else { continue }
                     if best == nil || similarity > best!.similarity { best = (end, similarity) }
                 }
                 if let best {
@@ -93,7 +96,12 @@ public enum TextSearch {
     }
 
     /// nil when `observed` is not an acceptable reading of `wanted`, else a similarity in 0...1.
-    static func similarity(wanted: String, wantedDigits: String, observed: String) -> Double? {
+    /// Letter pairs OCR reads for one letter ("rn" for "m"), folded on both sides.
+    static func foldConfusions(_ text: String) -> String {
+        text.replacingOccurrences(of: "rn", with: "m").replacingOccurrences(of: "vv", with: "w")
+    }
+
+    static func similarity(wanted: String, wantedDigits: String, observed: String, allowed: Int) -> Double? {
         var observed = observed
         if !wantedDigits.isEmpty {
             // Fold confusable letters in the positions where the wanted text has digits.
@@ -107,8 +115,6 @@ public enum TextSearch {
             }
         }
         guard digits(of: observed) == wantedDigits else { return nil }
-        let letters = wanted.filter { !$0.isNumber }.count
-        let allowed = letters <= 3 ? 0 : letters <= 7 ? 1 : 2
         let distance = editDistance(Array(wanted), Array(observed))
         guard distance <= allowed else { return nil }
         return 1 - Double(distance) / Double(max(wanted.count, 1))

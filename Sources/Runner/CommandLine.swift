@@ -1,5 +1,7 @@
 import Foundation
+import Imaging
 import Judge
+import Perception
 import Reports
 
 /// `appjudge` argument parsing and the commands it runs. The executable only calls `main`.
@@ -17,6 +19,9 @@ public enum AppJudgeCLI {
           --case IDS     only these cases
       appjudge bench capture [--frames N] [--width W --height H]
           Measure capture + PNG encode against ImageMagick and xwd; one JSON object per line.
+      appjudge ocr FILE.png [--scale S] [--dump OUT.png]
+          Print the text AppJudge reads on a screenshot, line by line with boxes;
+          --dump writes the picture the OCR engine is given.
       appjudge --help | --version
 
     Exit codes:
@@ -48,6 +53,8 @@ public enum AppJudgeCLI {
             return run(args)
         case "bench":
             return bench(args)
+        case "ocr":
+            return ocr(args)
         default:
             printError("unknown command '\(command)'. Run 'appjudge --help' for usage.")
             return ExitCode.badInput
@@ -162,6 +169,44 @@ public enum AppJudgeCLI {
         } catch {
             printError(error.description)
             return error.exitCode
+        }
+    }
+
+    static func ocr(_ args: [String]) -> Int32 {
+        guard let file = args.first, !file.hasPrefix("--") else {
+            printError("ocr needs a PNG file. Run 'appjudge --help' for usage.")
+            return ExitCode.badInput
+        }
+        let parsed: [String: String]
+        switch options(Array(args.dropFirst()), allowed: ["scale", "dump"]) {
+        case .success(let o): parsed = o
+        case .failure(let e):
+            printError(e.description)
+            return ExitCode.badInput
+        }
+        guard let bytes = FileManager.default.contents(atPath: file) else {
+            printError("cannot read \(file).")
+            return ExitCode.badInput
+        }
+        do {
+            let image = try PNG.decode(Array(bytes))
+            let engine = try TesseractOCR(scale: Double(parsed["scale"] ?? "") ?? 1.5)
+            let reading = try engine.read(image)
+            if let dump = parsed["dump"] {
+                try Data(PNG.encode(engine.preprocessed(image))).write(to: URL(fileURLWithPath: dump))
+            }
+            for line in reading.lines {
+                let b = line.box
+                print("\(pad("(\(b.x),\(b.y) \(b.width)x\(b.height))", 22)) \(line.text)")
+            }
+            print(String(format: "%d words in %.0f ms", reading.words.count, reading.seconds * 1000))
+            return 0
+        } catch let error as PNGError {
+            printError("\(file): \(error)")
+            return ExitCode.badInput
+        } catch {
+            printError("\(error)")
+            return ExitCode.infrastructure
         }
     }
 

@@ -1,0 +1,48 @@
+# AppJudge: `make demo` evaluates the bundled todo-list sample; `make test` runs the test suite.
+# Both install the Debian packages AppJudge needs when they are missing.
+
+SWIFT ?= swift
+# Runtime: private display, browser, sandbox, OCR; build: C libraries; bench: the baselines.
+PACKAGES := xvfb chromium bubblewrap python3 tesseract-ocr tesseract-ocr-eng fonts-dejavu-core \
+            libx11-dev libxdo-dev libpng-dev libtesseract-dev pkg-config imagemagick x11-apps
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Tesseract's OpenMP threads spin on small machines; appjudge sets this itself, tests need it here.
+export OMP_THREAD_LIMIT := 1
+
+.PHONY: all deps build release test demo bench clean
+
+all: build
+
+deps:
+	@missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --no-parallel
+
+demo: release
+	@bin=$$($(SWIFT) build -c release --show-bin-path)/appjudge; run=demo-$$(date -u +%Y%m%d-%H%M%S); \
+	echo "== Evaluating the correct reference implementation"; \
+	$$bin run --task tasks/todo-list --repo tasks/todo-list/reference --run-id $$run --out results/$$run/reference; ref=$$?; \
+	echo; echo "== Evaluating a broken variant (tasks do not survive a reload)"; \
+	$$bin run --task tasks/todo-list --repo tasks/todo-list/broken/no-persist --run-id $$run --out results/$$run/broken; broken=$$?; \
+	echo; echo "HTML reports:"; \
+	echo "  reference: results/$$run/reference/todo-list/report.html (exit $$ref)"; \
+	echo "  broken:    results/$$run/broken/todo-list/report.html (exit $$broken)"; \
+	[ $$ref -eq 0 ] && [ $$broken -eq 1 ]
+
+bench: release
+	bench/run.sh
+
+clean:
+	rm -rf .build

@@ -1,0 +1,65 @@
+import Imaging
+@testable import Perception
+import Testing
+
+/// A reading made of words on given rows, for search tests that need no OCR engine.
+func reading(_ rows: [[(String, Int)]], rowHeight: Int = 16) -> TextReading {
+    var words: [Word] = []
+    for (r, row) in rows.enumerated() {
+        for (text, x) in row {
+            words.append(Word(text: text, box: Rect(x: x, y: 20 + r * 40, width: text.count * 8, height: rowHeight), confidence: 90))
+        }
+    }
+    return TextReading(words: words)
+}
+
+@Suite("Tolerant text search")
+struct TextSearchTests {
+    @Test("tolerates what OCR does to words", arguments: [
+        ("Remaining: 0", "Remaining:0"),
+        ("Remaining: 0", "Remaining; O"),
+        ("Remaining: 1", "Rernaining: 1"),
+        ("Clear done", "Clear done"),
+        ("Buy milk", "Buy rnilk"),
+        ("Add", "| Add |"),
+        ("Todo List", "TodoList"),
+    ])
+    func matches(wanted: String, observed: String) {
+        let words = observed.split(separator: " ").enumerated().map { (String($1), 10 + $0 * 70) }
+        #expect(!TextSearch.find(wanted, in: reading([words])).isEmpty, "\(wanted) vs \(observed)")
+    }
+
+    @Test("never confuses numbers or different words", arguments: [
+        ("Remaining: 0", "Remaining: 1"),
+        ("Remaining: 1", "Remaining: 10"),
+        ("Remaining: 2", "Remaining:"),
+        ("Add", "Address"),
+        ("Add", "Ad"),
+        ("Buy milk", "Buy silk bag"),
+        ("Walk dog", "Walk dig"),
+    ])
+    func rejects(wanted: String, observed: String) {
+        let words = observed.split(separator: " ").enumerated().map { (String($1), 10 + $0 * 70) }
+        #expect(TextSearch.find(wanted, in: reading([words])).isEmpty, "\(wanted) vs \(observed)")
+    }
+
+    @Test func countsEveryOccurrence() {
+        let r = reading([[("Buy", 40), ("milk", 80), ("Delete", 400)], [("Walk", 40), ("dog", 80), ("Delete", 400)]])
+        #expect(TextSearch.find("Delete", in: r).count == 2)
+    }
+
+    @Test("finds text in the row of other text, whatever the order in the row")
+    func rowRelative() throws {
+        let r = reading([[("Delete", 20), ("Buy", 200), ("milk", 240)], [("Walk", 200), ("dog", 240), ("Delete", 500)]])
+        let anchor = try #require(TextSearch.first("Walk dog", in: r))
+        let hit = try #require(TextSearch.find("Delete", inRowOf: anchor.box, in: r).first)
+        #expect(hit.box.x == 500)
+        let other = try #require(TextSearch.first("Buy milk", in: r))
+        #expect(TextSearch.find("Delete", inRowOf: other.box, in: r).first?.box.x == 20)
+    }
+
+    @Test func linesSplitAtColumnGaps() {
+        let r = reading([[("Remaining:", 20), ("0", 105), ("Clear", 400), ("done", 450)]])
+        #expect(r.lines.map(\.text) == ["Remaining: 0", "Clear done"])
+    }
+}
