@@ -2,6 +2,15 @@ import Imaging
 @testable import Perception
 import Testing
 
+/// Words set side by side as text is, 8 px per character and one space between words.
+func words(_ text: String) -> [(String, Int)] {
+    var x = 10
+    return text.split(separator: " ").map { word in
+        defer { x += word.count * 8 + 8 }
+        return (String(word), x)
+    }
+}
+
 /// A reading made of words on given rows, for search tests that need no OCR engine.
 func reading(_ rows: [[(String, Int)]], rowHeight: Int = 16) -> TextReading {
     var words: [Word] = []
@@ -25,8 +34,7 @@ struct TextSearchTests {
         ("Todo List", "TodoList"),
     ])
     func matches(wanted: String, observed: String) {
-        let words = observed.split(separator: " ").enumerated().map { (String($1), 10 + $0 * 70) }
-        #expect(!TextSearch.find(wanted, in: reading([words])).isEmpty, "\(wanted) vs \(observed)")
+        #expect(!TextSearch.find(wanted, in: reading([words(observed)])).isEmpty, "\(wanted) vs \(observed)")
     }
 
     @Test("never confuses numbers or different words", arguments: [
@@ -39,8 +47,7 @@ struct TextSearchTests {
         ("Walk dog", "Walk dig"),
     ])
     func rejects(wanted: String, observed: String) {
-        let words = observed.split(separator: " ").enumerated().map { (String($1), 10 + $0 * 70) }
-        #expect(TextSearch.find(wanted, in: reading([words])).isEmpty, "\(wanted) vs \(observed)")
+        #expect(TextSearch.find(wanted, in: reading([words(observed)])).isEmpty, "\(wanted) vs \(observed)")
     }
 
     @Test func countsEveryOccurrence() {

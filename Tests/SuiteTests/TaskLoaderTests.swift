@@ -28,7 +28,7 @@ struct TaskLoaderTests {
         (#"{"id": "t", "scenario": "display", "cases": []}"#, "requirement: is missing"),
         (#"{"id": "t", "scenario": "sports", "requirement": "r", "cases": []}"#, "scenario:"),
         (#"{"id": "t", "scenario": "display", "requirement": "r", "cases": [{"id": "c", "description": "d", "script": [{"clik": "Add"}]}]}"#,
-         "cases[0].script[0]: unknown step 'clik'"),
+         "cases[0].script[0].clik: unknown step 'clik'"),
         (#"{"id": "t", "scenario": "display", "requirement": "r", "cases": [{"id": "c", "description": "d", "script": [{"wait": "long"}]}]}"#,
          "cases[0].script[0].wait: has the wrong type"),
         (#"{"id": "t", "scenario": "display", "requirement": "r", "cases": [{"id": "c", "description": "d"}, {"id": "c", "description": "e"}]}"#,
