@@ -26,37 +26,16 @@ public enum ControlFinder {
                 if abs(v - right) > 28 || abs(v - down) > 28 { edge[y * w + x] = true }
             }
         }
-        // Connected components (8-neighbour) of edge pixels, by their bounding boxes.
-        var seen = [Bool](repeating: false, count: w * h)
-        var boxes: [Rect] = []
-        var stack: [Int] = []
-        for start in 0..<(w * h) where edge[start] && !seen[start] {
-            seen[start] = true
-            stack.append(start)
-            var minX = w, minY = h, maxX = 0, maxY = 0
-            while let p = stack.popLast() {
-                let px = p % w, py = p / w
-                minX = min(minX, px); maxX = max(maxX, px); minY = min(minY, py); maxY = max(maxY, py)
-                for dy in -1...1 {
-                    for dx in -1...1 {
-                        let nx = px + dx, ny = py + dy
-                        guard nx >= 0, ny >= 0, nx < w, ny < h else { continue }
-                        let q = ny * w + nx
-                        if edge[q] && !seen[q] {
-                            seen[q] = true
-                            stack.append(q)
-                        }
-                    }
-                }
-            }
-            boxes.append(Rect(x: area.x + minX, y: area.y + minY, width: maxX - minX + 1, height: maxY - minY + 1))
+        // Connected components of edge pixels, with how much of each lies along its box's rim:
+        // a checkbox is an outline (ticked: an outline with a separate tick inside), a glyph of
+        // the same size is strokes across its box.
+        let squares = rings(width: w, height: h, ink: { edge[$0] }).compactMap { box, _, rimShare -> Rect? in
+            let side = max(box.width, box.height)
+            guard (10...40).contains(box.width), (10...40).contains(box.height), abs(box.width - box.height) <= max(2, side / 5),
+                  rimShare >= 0.75 else { return nil }
+            return Rect(x: area.x + box.x, y: area.y + box.y, width: box.width, height: box.height)
         }
         // A tick mark inside a ticked box is its own component: keep only outermost boxes.
-        let squares = boxes.filter { box in
-            let side = max(box.width, box.height)
-            return (10...40).contains(box.width) && (10...40).contains(box.height)
-                && abs(box.width - box.height) <= max(2, side / 5)
-        }
         let outermost = squares.filter { box in
             !squares.contains { other in other != box && other.area > box.area && other.intersection(box) == box }
         }
@@ -131,7 +110,7 @@ public enum ControlFinder {
     }
 
     /// Connected ink (8-neighbour) with the share of its pixels near its box's edge.
-    static func rings(width: Int, height: Int, ink: (Int) -> Bool) -> [(Rect, Int, Double)] {
+    static func rings(width: Int, height: Int, minimumSide: Int = 10, ink: (Int) -> Bool) -> [(Rect, Int, Double)] {
         var seen = [Bool](repeating: false, count: width * height)
         var found: [(Rect, Int, Double)] = []
         var stack: [Int] = []
@@ -158,9 +137,9 @@ public enum ControlFinder {
                 }
             }
             let box = Rect(x: minX, y: minY, width: maxX - minX + 1, height: maxY - minY + 1)
-            guard box.width >= 16, box.height >= 14 else { continue }
+            guard box.width >= minimumSide, box.height >= minimumSide else { continue }
             // Rounded corners (pills) stray from the box edge by about 0.3 of their radius.
-            let band = max(3, box.height / 6)
+            let band = max(2, min(box.width, box.height) / 6)
             let onEdge = members.filter { p in
                 let x = p % width, y = p / width
                 return x - minX < band || maxX - x < band || y - minY < band || maxY - y < band

@@ -1,0 +1,52 @@
+import Foundation
+import Imaging
+import Perception
+import TestSupport
+import Testing
+
+/// Real frames of five differently styled todo apps (light, dark, cards with filled buttons,
+/// table with a coloured header, numbered list with outlined pills), each with two tasks,
+/// read by the real tesseract engine.
+@Suite("OCR on real app frames", .serialized)
+struct OCRTests {
+    static let engine = try! TesseractOCR()
+    static let styles = ["reference", "dark", "cards", "table", "ol"]
+
+    static func frame(_ style: String) throws -> Image {
+        try PNG.decode(Array(try Data(contentsOf: Repo.fixture("frames/todo-\(style)-two-rows.png"))))
+    }
+
+    @Test("every label is read, whatever the style", arguments: styles)
+    func readsEveryLabel(style: String) throws {
+        let reading = try Self.engine.read(try Self.frame(style))
+        for phrase in ["Todo List", "Add", "Buy milk", "Walk dog", "Remaining: 2", "Clear done"] {
+            #expect(TextSearch.first(phrase, in: reading) != nil, "\(style): \"\(phrase)\" not read in \(reading.text)")
+        }
+        #expect(TextSearch.find("Delete", in: reading).count == 2, "\(style): \(reading.text)")
+        #expect(TextSearch.first("Remaining: 1", in: reading) == nil)
+    }
+
+    @Test("the Delete of a row and its checkbox are found", arguments: styles)
+    func rowsAndCheckboxes(style: String) throws {
+        let image = try Self.frame(style)
+        let reading = try Self.engine.read(image)
+        let milk = try #require(TextSearch.first("Buy milk", in: reading))
+        let dog = try #require(TextSearch.first("Walk dog", in: reading))
+        let milkDelete = try #require(TextSearch.find("Delete", inRowOf: milk.box, in: reading).first)
+        let dogDelete = try #require(TextSearch.find("Delete", inRowOf: dog.box, in: reading).first)
+        #expect(milkDelete.box != dogDelete.box)
+        #expect(abs(milkDelete.box.midY - milk.box.midY) < abs(dogDelete.box.midY - milk.box.midY))
+        let band = Rect(x: 0, y: milk.box.midY - 24, width: image.width, height: 48)
+        let boxes = ControlFinder.checkboxes(in: image, region: band, excluding: reading.words)
+        #expect(boxes.count == 1, "\(style): \(boxes)")
+        if let box = boxes.first { #expect(abs(box.midY - milk.box.midY) <= 6) }
+    }
+
+    @Test func upscalingReadsMoreThanNativeSize() throws {
+        // What BENCHMARKS.md measures at scale: the default reads at least as much as 1x.
+        let image = try Self.frame("table")
+        let native = try TesseractOCR(scale: 1).read(image)
+        let scaled = try Self.engine.read(image)
+        #expect(scaled.words.count >= native.words.count - 1)
+    }
+}
