@@ -46,6 +46,9 @@ struct CaptureBenchmark {
                     _ = try? station.display.waitUntilSettled()
                 }
             }
+            // Click on empty page so no caret blinks: the browser is idle while we measure.
+            try? station.input.click(at: Point(x: width / 2, y: height - 20), button: .left, count: 1)
+            _ = try? station.display.waitUntilSettled()
             let display = station.xvfb.displayName
             let capture = measure(frames) { _ = try? station.display.capture() }
             emit(line("capture_xgetimage", capture, extra: ["width": width, "height": height]))
