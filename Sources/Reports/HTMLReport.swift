@@ -33,7 +33,8 @@ public enum HTMLReport {
         body += "</table></header>"
 
         for c in report.cases {
-            body += "<section id=\"case-\(esc(c.id))\"><h2><span class=\"v \(c.verdict.rawValue)\">\(c.verdict.rawValue)</span> \(esc(c.id))</h2>"
+            // Passing cases start folded, so the failures are what a reader sees first.
+            body += "<section id=\"case-\(esc(c.id))\"><details\(c.verdict == .pass ? "" : " open")><summary><h2><span class=\"v \(c.verdict.rawValue)\">\(c.verdict.rawValue)</span> \(esc(c.id))</h2></summary>"
             body += "<p class=reason>\(esc(c.reason))</p>"
             // Evidence: the deciding frames with matched text outlined, and what OCR read.
             body += "<div class=evidence><h3>Evidence</h3><div class=row>"
@@ -45,6 +46,7 @@ public enum HTMLReport {
                 body += "<details><summary>Text read on screen (\(c.evidence.text.count) lines)</summary><pre>\(esc(c.evidence.text.joined(separator: "\n")))</pre></details>"
             }
             body += "</div><ol class=steps>"
+            var shown: String?
             for s in c.steps {
                 body += "<li class=\"\(s.ok ? "ok" : "bad")\"><div class=desc><b>\(esc(s.description))</b>"
                 if let note = s.note { body += "<br><span class=note>\(esc(note))</span>" }
@@ -52,12 +54,14 @@ public enum HTMLReport {
                 if let point = s.point, let before = s.frameBefore {
                     body += frame(before, frames: frames, used: &used, boxes: [], marker: point, caption: "before: \(before)")
                 }
-                if let after = s.frameAfter {
+                // A frame already shown just above is not repeated (expectations on a still screen).
+                if let after = s.frameAfter, after != shown {
                     body += frame(after, frames: frames, used: &used, boxes: [], marker: nil, caption: "after: \(after)")
                 }
+                shown = s.frameAfter ?? shown
                 body += "</div></li>"
             }
-            body += "</ol></section>"
+            body += "</ol></details></section>"
         }
 
         var css = style
@@ -112,6 +116,7 @@ public enum HTMLReport {
     .v{display:inline-block;padding:1px 8px;border-radius:10px;color:#fff;font-size:12px;font-weight:bold;text-transform:uppercase}
     .v.pass{background:#2e7d32}.v.fail{background:#c62828}.v.error{background:#6a1b9a}.v.uncertain{background:#ef6c00}.v.skipped{background:#757575}
     section{background:#fff;border:1px solid #ddd;border-radius:6px;padding:8px 16px;margin:16px 0}
+    summary h2{display:inline;font-size:20px}summary{cursor:pointer;margin:6px 0}
     .reason{font-size:15px}.row{display:flex;flex-wrap:wrap;gap:10px}
     figure{margin:0;width:360px}figcaption{color:#666;font-size:12px}
     .frame{position:relative;width:100%;background-size:100% 100%;border:1px solid #ccc}

@@ -3,6 +3,7 @@ import Imaging
 import Judge
 import Perception
 import Reports
+import Suite
 
 /// `appjudge` argument parsing and the commands it runs. The executable only calls `main`.
 public enum AppJudgeCLI {
@@ -124,7 +125,9 @@ public enum AppJudgeCLI {
         let interrupt = Interrupt()
         interrupt.install()
         let evaluation = Evaluation(options: options, interrupt: interrupt)
-        print("appjudge: evaluating \(repo) against \(task)")
+        evaluation.onStart = { spec, cases, workers in
+            print("appjudge: evaluating \(repo) against \(spec.id) (\(cases) cases, \(workers) workers)")
+        }
         evaluation.onCase = { result in
             print("  \(pad(result.id, 16)) \(pad(result.verdict.rawValue, 8)) \(String(format: "%5.1f s", result.seconds))  \(result.reason)")
         }

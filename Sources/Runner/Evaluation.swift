@@ -48,6 +48,8 @@ public final class Evaluation: @unchecked Sendable {
     let interrupt: Interrupt
     /// Called after each case, for progress output.
     public var onCase: (@Sendable (CaseResult) -> Void)?
+    /// Called once the input is checked and the displays are up, before the first case.
+    public var onStart: ((TaskSpec, _ cases: Int, _ workers: Int) -> Void)?
 
     public init(options: EvaluationOptions, interrupt: Interrupt = Interrupt()) {
         self.options = options
@@ -80,8 +82,11 @@ public final class Evaluation: @unchecked Sendable {
         let workspace: Workspace
         let site: URL
         do {
+            // Checked on the original first, so messages name the user's path and nothing is
+            // copied for a repository that has nothing to serve.
+            let folder = try StaticSite.locate(in: options.repository)
             workspace = try Workspace(copying: options.repository)
-            site = try StaticSite.locate(in: workspace.repository)
+            site = folder.isEmpty ? workspace.repository : workspace.repository.appendingPathComponent(folder)
         } catch {
             throw RunError(error)
         }
@@ -131,6 +136,7 @@ public final class Evaluation: @unchecked Sendable {
         let workers = stations
         trace.record("displays_ready", ["displays": stations.map(\.xvfb.displayName), "size": "\(viewport.width)x\(viewport.height)"])
 
+        onStart?(spec, cases.count, workers.count)
         let logs = location.directory.appendingPathComponent("logs")
         try? FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
         let order = Dictionary(uniqueKeysWithValues: cases.enumerated().map { ($1.id, $0) })

@@ -53,11 +53,16 @@ public enum StaticSite {
     /// usually the unbuilt source page).
     public static let candidates = ["dist", "build", "", "public"]
 
-    /// The folder to serve: the first candidate holding an index.html.
-    public static func locate(in repository: URL) throws(SandboxError) -> URL {
+    /// The folder to serve, relative to the repository ("" for its root): the first candidate
+    /// holding an index.html.
+    public static func locate(in repository: URL) throws(SandboxError) -> String {
         for folder in candidates {
             let dir = folder.isEmpty ? repository : repository.appendingPathComponent(folder)
-            if FileManager.default.fileExists(atPath: dir.appendingPathComponent("index.html").path) { return dir }
+            if FileManager.default.fileExists(atPath: dir.appendingPathComponent("index.html").path) { return folder }
+        }
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: repository.path, isDirectory: &isDir), isDir.boolValue else {
+            throw .repositoryMissing(repository.path)
         }
         throw .nothingToServe(repository.path)
     }

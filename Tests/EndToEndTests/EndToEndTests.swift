@@ -14,9 +14,13 @@ func failing(_ report: [String: Any]) -> Set<String> {
     return Set(cases.filter { $0["verdict"] as? String != "pass" }.compactMap { $0["id"] as? String })
 }
 
-func fixtures(_ folder: String) -> [String] {
-    let dir = Repo.fixture(folder)
-    return ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+/// The apps with known verdicts (an expected.json beside their index.html), as paths below the
+/// checkout: the test fixtures, the held-out ones, and the task's own broken variants.
+func appsWithExpectations() -> [String] {
+    ["Tests/Fixtures/todo-list", "Tests/Fixtures/todo-list-holdout", "tasks/todo-list/broken"].flatMap { folder in
+        ((try? FileManager.default.contentsOfDirectory(atPath: Repo.root.appendingPathComponent(folder).path)) ?? [])
+            .filter { !$0.hasPrefix(".") }.sorted().map { "\(folder)/\($0)" }
+    }
 }
 
 /// No process of an evaluation may outlive it: no sandbox, no browser, no private X server.
@@ -74,9 +78,9 @@ struct TodoEndToEndTests {
 
     /// Every correct implementation passes every case and every broken one fails exactly the
     /// cases its fault breaks, whatever its layout, colours, fonts, row order or markup.
-    @Test("right verdicts on every fixture", arguments: fixtures("todo-list").map { "todo-list/\($0)" } + fixtures("todo-list-holdout").map { "todo-list-holdout/\($0)" })
+    @Test("right verdicts on every fixture", arguments: appsWithExpectations())
     func verdicts(fixture: String) throws {
-        let dir = Repo.fixture(fixture)
+        let dir = Repo.root.appendingPathComponent(fixture)
         let expected = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("expected.json"))) as? [String: [String]]
         let mustFail = Set(expected?["fail"] ?? [])
         let out = Scratch.directory("fixture")
@@ -118,6 +122,27 @@ struct CommandLineTests {
         #expect(r.output.contains(message), "\(r.output)")
         #expect(r.output.split(separator: "\n").count == 1, "\(r.output)")
         #expect(!r.output.contains("Fatal error") && !r.output.contains("Backtrace"))
+    }
+
+    /// AppJudge's own fault (here: its sandbox launcher is missing) is exit 3, not the app's.
+    @Test func infrastructureFaultsExitThree() throws {
+        let home = Scratch.directory("home")
+        defer { try? FileManager.default.removeItem(at: home) }
+        let done = try Command(Repo.releaseBinary.path, ["run", "--task", Repo.todoTask.path, "--repo",
+                                                         Repo.todoTask.appendingPathComponent("reference").path],
+                               environment: Command.baseEnvironment().merging(["APPJUDGE_HOME": home.path]) { $1 },
+                               workingDirectory: home.path).run(timeout: 60)
+        #expect(done.status == .exited(3), "\(done.output)")
+        #expect(done.output.contains("sandbox launcher") && done.output.contains("is missing"), "\(done.output)")
+    }
+
+    @Test func ocrPrintsWhatItReads() throws {
+        let r = try CLI.run(["ocr", Repo.fixture("frames/todo-table-two-rows.png").path])
+        #expect(r.status == 0)
+        #expect(r.output.contains("Buy milk") && r.output.contains("Walk dog") && r.output.contains("Remaining: 2"), "\(r.output)")
+        let bad = try CLI.run(["ocr", Repo.todoTask.appendingPathComponent("task.json").path])
+        #expect(bad.status == 2)
+        #expect(bad.output.contains("is not a readable PNG image"), "\(bad.output)")
     }
 
     @Test func aMalformedTaskNamesTheField() throws {
