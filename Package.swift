@@ -36,6 +36,7 @@ let package = Package(
         .testTarget(name: "DesktopTests", dependencies: ["Desktop", "Imaging", "Processes", "TestSupport"]),
         .testTarget(name: "SuiteTests", dependencies: ["Suite", "TestSupport"]),
         .testTarget(name: "JudgeTests", dependencies: ["Judge", "Perception", "Suite", "TestSupport"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Judge", "Suite", "Imaging", "Perception", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Runner", "Reports", "Suite", "Judge", "TestSupport"]),
     ]
 )

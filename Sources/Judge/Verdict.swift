@@ -36,6 +36,23 @@ public struct StepRecord: Sendable, Codable, Equatable {
     public var ok: Bool
     public var note: String?
     public var seconds: Double
+
+    private enum CodingKeys: String, CodingKey {
+        case index, action, description, point, frameBefore = "frame_before", frameAfter = "frame_after", ok, note, seconds
+    }
+
+    public init(index: Int, action: String, description: String, point: Point?, frameBefore: String?, frameAfter: String?,
+                ok: Bool, note: String?, seconds: Double) {
+        self.index = index
+        self.action = action
+        self.description = description
+        self.point = point
+        self.frameBefore = frameBefore
+        self.frameAfter = frameAfter
+        self.ok = ok
+        self.note = note
+        self.seconds = seconds
+    }
 }
 
 public struct CaseResult: Sendable, Codable, Equatable {
@@ -47,6 +64,10 @@ public struct CaseResult: Sendable, Codable, Equatable {
     public var seconds: Double
     /// Seconds from launching the app until it was ready, for this case's fresh instance.
     public var appStartSeconds: Double?
+
+    private enum CodingKeys: String, CodingKey {
+        case id, verdict, reason, evidence, steps, seconds, appStartSeconds = "app_start_seconds"
+    }
 
     public init(id: String, verdict: Verdict, reason: String, evidence: Evidence = Evidence(), steps: [StepRecord] = [], seconds: Double = 0) {
         self.id = id

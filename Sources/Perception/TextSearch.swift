@@ -7,6 +7,12 @@ public struct TextMatch: Sendable, Equatable, Codable {
     public var box: Rect
     /// 1 for an exact match, lower for a tolerated misreading.
     public var similarity: Double
+
+    public init(text: String, box: Rect, similarity: Double) {
+        self.text = text
+        self.box = box
+        self.similarity = similarity
+    }
 }
 
 /// Tolerant phrase search over OCR output.
