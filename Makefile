@@ -9,7 +9,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Tesseract's OpenMP threads spin on small machines; appjudge sets this itself, tests need it here.
 export OMP_THREAD_LIMIT := 1
 
-.PHONY: all deps build release test demo bench clean
+.PHONY: all deps build release test demo bench format clean
 
 all: build
 
@@ -45,6 +45,9 @@ demo: release
 
 bench: release
 	bench/run.sh
+
+format:
+	$(SWIFT) format --in-place --recursive Sources Tests Package.swift
 
 clean:
 	rm -rf .build

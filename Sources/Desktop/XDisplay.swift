@@ -18,7 +18,10 @@ private let installHandlers: Void = {
         guard let display, let event else { return 0 }
         var buffer = [CChar](repeating: 0, count: 256)
         XGetErrorText(display, Int32(event.pointee.error_code), &buffer, Int32(buffer.count))
-        lastXError = (Int(event.pointee.request_code), Int(event.pointee.error_code), String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        lastXError = (
+            Int(event.pointee.request_code), Int(event.pointee.error_code),
+            String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        )
         return 0
     }
 }()
@@ -87,8 +90,9 @@ public final class XDisplay: @unchecked Sendable {
     public func capture(_ rect: Rect) throws(DesktopError) -> Image {
         let rootWindow = root
         let image: UnsafeMutablePointer<XImage>? = try checked { display in
-            XGetImage(display, rootWindow, Int32(rect.x), Int32(rect.y), UInt32(rect.width), UInt32(rect.height),
-                      UInt(bitPattern: -1) /* AllPlanes */, ZPixmap)
+            XGetImage(
+                display, rootWindow, Int32(rect.x), Int32(rect.y), UInt32(rect.width), UInt32(rect.height),
+                UInt(bitPattern: -1) /* AllPlanes */, ZPixmap)
         }
         guard let image else { throw .captureFailed("XGetImage returned no image") }
         // XDestroyImage is a macro over the image's own destroy function.
@@ -156,14 +160,17 @@ public final class XDisplay: @unchecked Sendable {
                     var prop: UnsafeMutablePointer<UInt8>?
                     var pid: Int32?
                     if XGetWindowProperty(display, child, pidAtom, 0, 1, 0, Atom(XA_CARDINAL), &type, &format, &items, &after, &prop) == Success,
-                       let prop, items == 1 {
+                        let prop, items == 1
+                    {
                         // 32-bit format properties come back as C longs.
                         pid = Int32(truncatingIfNeeded: UnsafeRawPointer(prop).load(as: Int.self))
                     }
                     if let prop { XFree(prop) }
-                    result.append(WindowInfo(id: UInt(child), pid: pid, title: title,
-                                             frame: Rect(x: Int(x), y: Int(y), width: Int(attributes.width), height: Int(attributes.height)),
-                                             mapped: attributes.map_state == IsViewable))
+                    result.append(
+                        WindowInfo(
+                            id: UInt(child), pid: pid, title: title,
+                            frame: Rect(x: Int(x), y: Int(y), width: Int(attributes.width), height: Int(attributes.height)),
+                            mapped: attributes.map_state == IsViewable))
                     walk(child)
                 }
             }

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-import Foundation
 import CSystem
+import Foundation
 import Processes
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A private X server for one evaluation. The display number is chosen by Xvfb itself
 /// (`-displayfd`), so concurrent evaluations never race for a fixed number.
@@ -20,11 +21,15 @@ public final class Xvfb: @unchecked Sendable {
         var fds: [Int32] = [0, 0]
         guard csystem_pipe_cloexec(&fds) == 0 else { throw .xvfbFailed("no pipe") }
         defer { close(fds[0]) }
-        let command = Command("Xvfb", ["-displayfd", "\(fds[1])", "-screen", "0", "\(width)x\(height)x24",
-                                      "-nolisten", "tcp", "-dpi", "96",
-                                      // Exit when the last client disconnects: if AppJudge dies, so does its display.
-                                      "-terminate"],
-                              output: log.map { .file($0) } ?? .discard, inheritedDescriptors: [fds[1]])
+        let command = Command(
+            "Xvfb",
+            [
+                "-displayfd", "\(fds[1])", "-screen", "0", "\(width)x\(height)x24",
+                "-nolisten", "tcp", "-dpi", "96",
+                // Exit when the last client disconnects: if AppJudge dies, so does its display.
+                "-terminate",
+            ],
+            output: log.map { .file($0) } ?? .discard, inheritedDescriptors: [fds[1]])
         do {
             process = try ChildProcess(command)
         } catch {

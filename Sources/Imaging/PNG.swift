@@ -25,8 +25,9 @@ public enum PNG {
     public static func encode(_ image: Image, effort: Effort = .fast) throws(PNGError) -> [UInt8] {
         var result = cpng_result()
         let status = image.pixels.withUnsafeBufferPointer { buffer in
-            cpng_encode_rgba(buffer.baseAddress, UInt32(image.width), UInt32(image.height), image.width * 4,
-                             effort == .fast ? 1 : 6, effort == .fast ? 1 : 0, 0, &result)
+            cpng_encode_rgba(
+                buffer.baseAddress, UInt32(image.width), UInt32(image.height), image.width * 4,
+                effort == .fast ? 1 : 6, effort == .fast ? 1 : 0, 0, &result)
         }
         guard status == 0, let data = result.data else { throw .encodeFailed(message(of: &result)) }
         defer { cpng_free(data) }
@@ -39,8 +40,9 @@ public enum PNG {
         let status = bytes.withUnsafeBufferPointer { cpng_decode_rgba($0.baseAddress, $0.count, &result) }
         guard status == 0, let data = result.data else { throw .decodeFailed(message(of: &result)) }
         defer { cpng_free(data) }
-        return Image(width: Int(result.width), height: Int(result.height),
-                     pixels: Array(UnsafeBufferPointer(start: data, count: result.length)))
+        return Image(
+            width: Int(result.width), height: Int(result.height),
+            pixels: Array(UnsafeBufferPointer(start: data, count: result.length)))
     }
 
     private static func message(of result: inout cpng_result) -> String {

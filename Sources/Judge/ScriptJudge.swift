@@ -47,8 +47,9 @@ public struct ScriptJudge: Sendable {
         }
         var steps: [StepRecord] = []
         func finish(_ verdict: Verdict, _ reason: String, _ evidence: Evidence) -> CaseResult {
-            CaseResult(id: testCase.id, verdict: verdict, reason: reason, evidence: evidence, steps: steps,
-                       seconds: Date().timeIntervalSince(start))
+            CaseResult(
+                id: testCase.id, verdict: verdict, reason: reason, evidence: evidence, steps: steps,
+                seconds: Date().timeIntervalSince(start))
         }
         var current: Observation
         do {
@@ -63,11 +64,13 @@ public struct ScriptJudge: Sendable {
                 return finish(.skipped, "Interrupted before step \(index + 1); no verdict.", Evidence(frames: [current.id]))
             }
             let stepStart = Date()
-            var record = StepRecord(index: index, action: step.name, description: step.description, point: nil,
-                                    frameBefore: current.id, frameAfter: nil, ok: true, note: nil, seconds: 0)
+            var record = StepRecord(
+                index: index, action: step.name, description: step.description, point: nil,
+                frameBefore: current.id, frameAfter: nil, ok: true, note: nil, seconds: 0)
             do {
                 if let ended = session.exitDescription() {
-                    throw CaseFailure(reason: "The app stopped before step \(index + 1) (\(step)): \(ended).", evidence: Evidence(frames: [current.id]))
+                    throw CaseFailure(
+                        reason: "The app stopped before step \(index + 1) (\(step)): \(ended).", evidence: Evidence(frames: [current.id]))
                 }
                 switch step {
                 case .expect(let expectation):
@@ -107,7 +110,8 @@ public struct ScriptJudge: Sendable {
 
     // MARK: - Actions
 
-    private func perform(_ step: Step, on current: Observation, session: any AppSession, observer: Observer) throws -> (Observation, Point?, String?) {
+    private func perform(_ step: Step, on current: Observation, session: any AppSession, observer: Observer) throws -> (Observation, Point?, String?)
+    {
         let input = session.input
         var point: Point?
         var note: String?
@@ -171,8 +175,9 @@ public struct ScriptJudge: Sendable {
                 return (observation, box.center, "found \(seen) at (\(box.x), \(box.y), \(box.width)x\(box.height))")
             }
             if Date() >= deadline {
-                throw CaseFailure(reason: "\(target.description.prefix(1).uppercased() + target.description.dropFirst()) was not found on screen.",
-                                  evidence: Evidence(frames: [observation.id], text: reading.lines.map(\.text)))
+                throw CaseFailure(
+                    reason: "\(target.description.prefix(1).uppercased() + target.description.dropFirst()) was not found on screen.",
+                    evidence: Evidence(frames: [observation.id], text: reading.lines.map(\.text)))
             }
             usleep(150_000)
             observation = try observer.observe()
@@ -216,14 +221,17 @@ public struct ScriptJudge: Sendable {
 
     /// Evaluates `expectation`, re-observing until it holds or `patience` runs out (apps update
     /// asynchronously; polling a settled screen is cheap because OCR is cached per frame).
-    private func check(_ expectation: Expectation, from start: Observation, before: Observation, observer: Observer) throws -> (Observation, Evidence, String) {
+    private func check(_ expectation: Expectation, from start: Observation, before: Observation, observer: Observer) throws -> (
+        Observation, Evidence, String
+    ) {
         var observation = start
         let deadline = Date().addingTimeInterval(patience)
         while true {
             let reading = try observation.reading()
             let (ok, detail, matches) = evaluate(expectation, reading: reading, frame: observation, before: before)
-            let evidence = Evidence(frames: expectation == .changed ? [before.id, observation.id] : [observation.id],
-                                    text: reading.lines.map(\.text), matches: matches)
+            let evidence = Evidence(
+                frames: expectation == .changed ? [before.id, observation.id] : [observation.id],
+                text: reading.lines.map(\.text), matches: matches)
             if ok { return (observation, evidence, detail) }
             if Date() >= deadline {
                 throw CaseFailure(reason: "Expected \(expectation), but \(detail).", evidence: evidence)

@@ -41,8 +41,10 @@ public struct StepRecord: Sendable, Codable, Equatable {
         case index, action, description, point, frameBefore = "frame_before", frameAfter = "frame_after", ok, note, seconds
     }
 
-    public init(index: Int, action: String, description: String, point: Point?, frameBefore: String?, frameAfter: String?,
-                ok: Bool, note: String?, seconds: Double) {
+    public init(
+        index: Int, action: String, description: String, point: Point?, frameBefore: String?, frameAfter: String?,
+        ok: Bool, note: String?, seconds: Double
+    ) {
         self.index = index
         self.action = action
         self.description = description

@@ -32,7 +32,8 @@ public enum ControlFinder {
         let squares = rings(width: w, height: h, ink: { edge[$0] }).compactMap { box, _, rimShare -> Rect? in
             let side = max(box.width, box.height)
             guard (10...40).contains(box.width), (10...40).contains(box.height), abs(box.width - box.height) <= max(2, side / 5),
-                  rimShare >= 0.75 else { return nil }
+                rimShare >= 0.75
+            else { return nil }
             return Rect(x: area.x + box.x, y: area.y + box.y, width: box.width, height: box.height)
         }
         // A tick mark inside a ticked box is its own component: keep only outermost boxes.
@@ -70,8 +71,9 @@ public enum ControlFinder {
 
         // Filled: regions of near-uniform grey clearly darker than the page, filling most of
         // their box (light text inside leaves holes; glyphs fill much less).
-        for (box, count) in components(width: width, height: height, seeds: { luma[$0] < 170 && page - Int(luma[$0]) > 30 },
-                                       joins: { a, b in abs(Int(luma[a]) - Int(luma[b])) <= 10 })
+        for (box, count) in components(
+            width: width, height: height, seeds: { luma[$0] < 170 && page - Int(luma[$0]) > 30 },
+            joins: { a, b in abs(Int(luma[a]) - Int(luma[b])) <= 10 })
         where labelSized(box) && Double(count) / Double(box.area) >= 0.5 {
             boxes.append(LabelBox(inner: box.insetBy(2), lightText: true))
         }

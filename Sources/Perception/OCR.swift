@@ -144,8 +144,9 @@ public final class TesseractOCR: TextRecognizer, @unchecked Sendable {
                 TessDeleteText(raw)
                 var l: Int32 = 0, t: Int32 = 0, r: Int32 = 0, b: Int32 = 0
                 guard !text.isEmpty, TessPageIteratorBoundingBox(page, RIL_WORD, &l, &t, &r, &b) != 0 else { continue }
-                let box = Rect(x: origin.x + Int(Double(l) / scale), y: origin.y + Int(Double(t) / scale),
-                               width: max(1, Int((Double(r - l) / scale).rounded())), height: max(1, Int((Double(b - t) / scale).rounded())))
+                let box = Rect(
+                    x: origin.x + Int(Double(l) / scale), y: origin.y + Int(Double(t) / scale),
+                    width: max(1, Int((Double(r - l) / scale).rounded())), height: max(1, Int((Double(b - t) / scale).rounded())))
                 words.append(Word(text: text, box: box, confidence: Double(TessResultIteratorConfidence(iterator, RIL_WORD))))
             } while TessResultIteratorNext(iterator, RIL_WORD) != 0
             return words

@@ -42,7 +42,9 @@ public enum TextSearch {
                 for end in start..<min(words.count, start + wanted.count + 2) {
                     let observed = foldConfusions(words[start...end].joined())
                     if observed.isEmpty { continue }
-                    guard let similarity = similarity(wanted: wantedJoined, wantedDigits: wantedDigits, observed: observed, allowed: allowed) else { continue }
+                    guard let similarity = similarity(wanted: wantedJoined, wantedDigits: wantedDigits, observed: observed, allowed: allowed) else {
+                        continue
+                    }
                     if best == nil || similarity > best!.similarity { best = (end, similarity) }
                 }
                 if let best {
@@ -89,16 +91,17 @@ public enum TextSearch {
     /// Letters OCR returns for digits, folded only in tokens that already hold a digit or where
     /// a digit is expected at the end ("remaining0" read as "remainingo").
     static func foldDigits(_ text: String) -> String {
-        String(text.map { c -> Character in
-            switch c {
-            case "o": "0"
-            case "l", "i", "|": "1"
-            case "s": "5"
-            case "b": "8"
-            case "z": "2"
-            default: c
-            }
-        })
+        String(
+            text.map { c -> Character in
+                switch c {
+                case "o": "0"
+                case "l", "i", "|": "1"
+                case "s": "5"
+                case "b": "8"
+                case "z": "2"
+                default: c
+                }
+            })
     }
 
     /// nil when `observed` is not an acceptable reading of `wanted`, else a similarity in 0...1.
@@ -115,7 +118,8 @@ public enum TextSearch {
             if w.count == o.count {
                 observed = String(zip(w, o).map { wc, oc in wc.isNumber && !oc.isNumber ? Character(foldDigits(String(oc))) : oc })
             } else if let trailing = wanted.lastIndex(where: { !$0.isNumber }).map({ wanted[wanted.index(after: $0)...] }), !trailing.isEmpty,
-                      observed.count >= trailing.count {
+                observed.count >= trailing.count
+            {
                 let head = observed.dropLast(trailing.count)
                 observed = head + foldDigits(String(observed.suffix(trailing.count)))
             }

@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CSystem
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Failures to start or talk to a child process. A child that runs and exits non-zero is not an
 /// error: its status is data in `ExitStatus`.
@@ -54,8 +55,10 @@ public struct Command: Sendable {
     /// Descriptors of this process that the child inherits under the same numbers.
     public var inheritedDescriptors: [Int32]
 
-    public init(_ executable: String, _ arguments: [String] = [], environment: [String: String] = Command.baseEnvironment(),
-                workingDirectory: String? = nil, output: Output = .discard, inheritedDescriptors: [Int32] = []) {
+    public init(
+        _ executable: String, _ arguments: [String] = [], environment: [String: String] = Command.baseEnvironment(),
+        workingDirectory: String? = nil, output: Output = .discard, inheritedDescriptors: [Int32] = []
+    ) {
         self.executable = executable
         self.arguments = arguments
         self.environment = environment

@@ -28,13 +28,15 @@ public enum HTMLReport {
         body += "<details><summary>Requirement</summary><pre>\(esc(report.task.requirement))</pre></details>"
         body += "<table class=summary><tr><th>case</th><th>verdict</th><th>reason</th></tr>"
         for c in report.cases {
-            body += "<tr><td><a href=\"#case-\(esc(c.id))\">\(esc(c.id))</a></td><td><span class=\"v \(c.verdict.rawValue)\">\(c.verdict.rawValue)</span></td><td>\(esc(c.reason))</td></tr>"
+            body +=
+                "<tr><td><a href=\"#case-\(esc(c.id))\">\(esc(c.id))</a></td><td><span class=\"v \(c.verdict.rawValue)\">\(c.verdict.rawValue)</span></td><td>\(esc(c.reason))</td></tr>"
         }
         body += "</table></header>"
 
         for c in report.cases {
             // Passing cases start folded, so the failures are what a reader sees first.
-            body += "<section id=\"case-\(esc(c.id))\"><details\(c.verdict == .pass ? "" : " open")><summary><h2><span class=\"v \(c.verdict.rawValue)\">\(c.verdict.rawValue)</span> \(esc(c.id))</h2></summary>"
+            body +=
+                "<section id=\"case-\(esc(c.id))\"><details\(c.verdict == .pass ? "" : " open")><summary><h2><span class=\"v \(c.verdict.rawValue)\">\(c.verdict.rawValue)</span> \(esc(c.id))</h2></summary>"
             body += "<p class=reason>\(esc(c.reason))</p>"
             // Evidence: the deciding frames with matched text outlined, and what OCR read.
             body += "<div class=evidence><h3>Evidence</h3><div class=row>"
@@ -43,7 +45,8 @@ public enum HTMLReport {
             }
             body += "</div>"
             if !c.evidence.text.isEmpty {
-                body += "<details><summary>Text read on screen (\(c.evidence.text.count) lines)</summary><pre>\(esc(c.evidence.text.joined(separator: "\n")))</pre></details>"
+                body +=
+                    "<details><summary>Text read on screen (\(c.evidence.text.count) lines)</summary><pre>\(esc(c.evidence.text.joined(separator: "\n")))</pre></details>"
             }
             body += "</div><ol class=steps>"
             var shown: String?
@@ -67,19 +70,24 @@ public enum HTMLReport {
         var css = style
         for id in used.sorted() {
             guard let f = frames[id] else { continue }
-            css += ".\(className(id)){background-image:url(data:image/png;base64,\(Data(f.png).base64EncodedString()));aspect-ratio:\(f.width)/\(f.height)}\n"
+            css +=
+                ".\(className(id)){background-image:url(data:image/png;base64,\(Data(f.png).base64EncodedString()));aspect-ratio:\(f.width)/\(f.height)}\n"
         }
-        return "<!doctype html><html lang=en><head><meta charset=utf-8><title>AppJudge: \(esc(report.task.id))</title><style>\(css)</style></head><body>\(body)</body></html>\n"
+        return
+            "<!doctype html><html lang=en><head><meta charset=utf-8><title>AppJudge: \(esc(report.task.id))</title><style>\(css)</style></head><body>\(body)</body></html>\n"
     }
 
-    private static func frame(_ id: String, frames: [String: (png: [UInt8], width: Int, height: Int)], used: inout Set<String>,
-                              boxes: [Rect], marker: Point?, caption: String) -> String {
+    private static func frame(
+        _ id: String, frames: [String: (png: [UInt8], width: Int, height: Int)], used: inout Set<String>,
+        boxes: [Rect], marker: Point?, caption: String
+    ) -> String {
         guard let f = frames[id] else { return "<figure class=missing><figcaption>\(esc(caption)) (not kept)</figcaption></figure>" }
         used.insert(id)
         func pct(_ v: Int, _ total: Int) -> String { String(format: "%.2f%%", Double(v) * 100 / Double(max(total, 1))) }
         var html = "<figure><div class=\"frame \(className(id))\">"
         for b in boxes {
-            html += "<span class=box style=\"left:\(pct(b.x, f.width));top:\(pct(b.y, f.height));width:\(pct(b.width, f.width));height:\(pct(b.height, f.height))\"></span>"
+            html +=
+                "<span class=box style=\"left:\(pct(b.x, f.width));top:\(pct(b.y, f.height));width:\(pct(b.width, f.width));height:\(pct(b.height, f.height))\"></span>"
         }
         if let m = marker {
             html += "<span class=marker style=\"left:\(pct(m.x, f.width));top:\(pct(m.y, f.height))\"></span>"
@@ -109,22 +117,22 @@ public enum HTMLReport {
     }
 
     private static let style = """
-    body{font:14px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1200px;padding:16px;color:#222;background:#fafafa}
-    h1 small{color:#888;font-weight:normal;font-size:60%}
-    .meta{color:#555}.score{font-size:18px}.warn{background:#fff3cd;padding:6px 10px;border-radius:4px}
-    table.summary{border-collapse:collapse;margin:8px 0}table.summary td,table.summary th{border-bottom:1px solid #ddd;padding:4px 10px;text-align:left}
-    .v{display:inline-block;padding:1px 8px;border-radius:10px;color:#fff;font-size:12px;font-weight:bold;text-transform:uppercase}
-    .v.pass{background:#2e7d32}.v.fail{background:#c62828}.v.error{background:#6a1b9a}.v.uncertain{background:#ef6c00}.v.skipped{background:#757575}
-    section{background:#fff;border:1px solid #ddd;border-radius:6px;padding:8px 16px;margin:16px 0}
-    summary h2{display:inline;font-size:20px}summary{cursor:pointer;margin:6px 0}
-    .reason{font-size:15px}.row{display:flex;flex-wrap:wrap;gap:10px}
-    figure{margin:0;width:360px}figcaption{color:#666;font-size:12px}
-    .frame{position:relative;width:100%;background-size:100% 100%;border:1px solid #ccc}
-    .marker{position:absolute;width:18px;height:18px;margin:-9px 0 0 -9px;border:3px solid #e91e63;border-radius:50%;box-sizing:border-box}
-    .box{position:absolute;outline:2px solid #1e88e5}
-    ol.steps li{margin:10px 0;padding:6px;border-left:4px solid #2e7d32}ol.steps li.bad{border-left-color:#c62828}
-    .desc{margin-bottom:6px}.note{color:#555}.time{color:#999;font-size:12px}
-    pre{white-space:pre-wrap;background:#f4f4f4;padding:8px;border-radius:4px}
+        body{font:14px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1200px;padding:16px;color:#222;background:#fafafa}
+        h1 small{color:#888;font-weight:normal;font-size:60%}
+        .meta{color:#555}.score{font-size:18px}.warn{background:#fff3cd;padding:6px 10px;border-radius:4px}
+        table.summary{border-collapse:collapse;margin:8px 0}table.summary td,table.summary th{border-bottom:1px solid #ddd;padding:4px 10px;text-align:left}
+        .v{display:inline-block;padding:1px 8px;border-radius:10px;color:#fff;font-size:12px;font-weight:bold;text-transform:uppercase}
+        .v.pass{background:#2e7d32}.v.fail{background:#c62828}.v.error{background:#6a1b9a}.v.uncertain{background:#ef6c00}.v.skipped{background:#757575}
+        section{background:#fff;border:1px solid #ddd;border-radius:6px;padding:8px 16px;margin:16px 0}
+        summary h2{display:inline;font-size:20px}summary{cursor:pointer;margin:6px 0}
+        .reason{font-size:15px}.row{display:flex;flex-wrap:wrap;gap:10px}
+        figure{margin:0;width:360px}figcaption{color:#666;font-size:12px}
+        .frame{position:relative;width:100%;background-size:100% 100%;border:1px solid #ccc}
+        .marker{position:absolute;width:18px;height:18px;margin:-9px 0 0 -9px;border:3px solid #e91e63;border-radius:50%;box-sizing:border-box}
+        .box{position:absolute;outline:2px solid #1e88e5}
+        ol.steps li{margin:10px 0;padding:6px;border-left:4px solid #2e7d32}ol.steps li.bad{border-left-color:#c62828}
+        .desc{margin-bottom:6px}.note{color:#555}.time{color:#999;font-size:12px}
+        pre{white-space:pre-wrap;background:#f4f4f4;padding:8px;border-radius:4px}
 
-    """
+        """
 }

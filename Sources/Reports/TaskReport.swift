@@ -46,8 +46,9 @@ public struct TaskReport: Sendable, Codable, Equatable {
 
     public init(runId: String, task: TaskSpec, repository: String, judge: String, startedAt: Date, environment: [String: String]) {
         self.runId = runId
-        self.task = TaskInfo(id: task.id, title: task.title, scenario: task.scenario.rawValue, requirement: task.requirement,
-                             viewport: "\(task.app.viewport.width)x\(task.app.viewport.height)")
+        self.task = TaskInfo(
+            id: task.id, title: task.title, scenario: task.scenario.rawValue, requirement: task.requirement,
+            viewport: "\(task.app.viewport.width)x\(task.app.viewport.height)")
         self.repository = repository
         self.judge = judge
         self.status = .running

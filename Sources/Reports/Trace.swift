@@ -21,7 +21,8 @@ public final class TraceWriter: @unchecked Sendable {
         object["event"] = event
         object["t"] = (Date().timeIntervalSince(start) * 1000).rounded() / 1000
         guard JSONSerialization.isValidJSONObject(object),
-              var line = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else { return }
+            var line = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        else { return }
         line.append(0x0A)
         lock.lock()
         defer { lock.unlock() }

@@ -62,7 +62,9 @@ struct CaptureBenchmark {
             let runs = max(5, frames / 4)
             var baselines: [(String, [Double])] = []
             if ChildProcess.resolve("/usr/bin/import", path: nil) != nil {
-                let imp = measure(runs) { _ = try? Command("/usr/bin/import", ["-window", "root", "png:-"], environment: env).run(timeout: 30, outputLimit: 64 << 20) }
+                let imp = measure(runs) {
+                    _ = try? Command("/usr/bin/import", ["-window", "root", "png:-"], environment: env).run(timeout: 30, outputLimit: 64 << 20)
+                }
                 baselines.append(("capture_encode_imagemagick_import", imp))
             }
             if ChildProcess.resolve("/usr/bin/xwd", path: nil) != nil, ChildProcess.resolve("/usr/bin/convert", path: nil) != nil {
@@ -75,8 +77,11 @@ struct CaptureBenchmark {
             for (name, samples) in baselines { emit(line(name, samples)) }
             if baselines.isEmpty { emit(line("capture_encode_appjudge", ours)) }
             for (i, (name, samples)) in baselines.enumerated() {
-                emit(line(i == 0 ? "capture_encode_appjudge" : "capture_encode_appjudge_vs_\(name.split(separator: "_").suffix(2).joined(separator: "_"))",
-                          ours, baseline: (name, samples)))
+                emit(
+                    line(
+                        i == 0
+                            ? "capture_encode_appjudge" : "capture_encode_appjudge_vs_\(name.split(separator: "_").suffix(2).joined(separator: "_"))",
+                        ours, baseline: (name, samples)))
             }
             for scale in [1.0, 2.0] {
                 guard let ocr = try? TesseractOCR(scale: scale) else { continue }
@@ -87,15 +92,18 @@ struct CaptureBenchmark {
 
         // 2. Small UI text: twenty known words per page at one size from 9 to 16 px, read at each
         // upscale factor. Recall: the fraction of the words found exactly (case-insensitive).
-        let words = ["Settings", "Profile", "Delete", "Archive", "Export", "Filter", "Search", "Status", "Pending", "Revenue",
-                     "Weekly", "Monthly", "Overview", "Account", "Balance", "Reports", "Invoice", "Shipped", "Refund", "Billing"]
+        let words = [
+            "Settings", "Profile", "Delete", "Archive", "Export", "Filter", "Search", "Status", "Pending", "Revenue",
+            "Weekly", "Monthly", "Overview", "Account", "Balance", "Reports", "Invoice", "Shipped", "Refund", "Billing",
+        ]
         let scales = [1.0, 1.5, 2.0, 3.0]
         var found = [Double: [String: Double]](), times = [Double: [Double]]()
         for size in [9, 10, 11, 12, 13, 14, 16] {
             let site = work.appendingPathComponent("text-\(size)")
             try? FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
             let spans = words.map { "<span style='margin-right:1.5em'>\($0)</span>" }.joined(separator: " ")
-            let html = "<!doctype html><html><body style='margin:12px;font:\(size)px sans-serif;color:#333;background:#fff'>"
+            let html =
+                "<!doctype html><html><body style='margin:12px;font:\(size)px sans-serif;color:#333;background:#fff'>"
                 + "<div style='width:560px;line-height:2.2'>\(spans)</div></body></html>"
             try? html.write(to: site.appendingPathComponent("index.html"), atomically: true, encoding: .utf8)
             try show(site, on: station, launcher: launcher) { _ in
@@ -114,15 +122,18 @@ struct CaptureBenchmark {
         for scale in scales {
             let bySize = found[scale] ?? [:]
             let recall = bySize.values.reduce(0, +) / Double(max(1, bySize.count))
-            emit(line("ocr_small_text_scale_\(format(scale))", times[scale] ?? [],
-                      extra: ["recall": (recall * 1000).rounded() / 1000, "recall_by_size": bySize]))
+            emit(
+                line(
+                    "ocr_small_text_scale_\(format(scale))", times[scale] ?? [],
+                    extra: ["recall": (recall * 1000).rounded() / 1000, "recall_by_size": bySize]))
         }
     }
 
     /// Launches `site` in the web sandbox on the station, waits until it is ready, runs `body`.
     private func show(_ site: URL, on station: Station, launcher: URL, _ body: (WebAppSession) throws(RunError) -> Void) throws(RunError) {
-        let sandbox = WebSandbox(site: site, entry: "index.html", display: station.xvfb.displayName,
-                                 width: width, height: height, launcher: launcher)
+        let sandbox = WebSandbox(
+            site: site, entry: "index.html", display: station.xvfb.displayName,
+            width: width, height: height, launcher: launcher)
         let process: ChildProcess
         do {
             process = try sandbox.launch(log: nil)

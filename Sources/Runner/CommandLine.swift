@@ -8,32 +8,32 @@ import Suite
 /// `appjudge` argument parsing and the commands it runs. The executable only calls `main`.
 public enum AppJudgeCLI {
     public static let usage = """
-    AppJudge evaluates generated applications by using them: it launches the app on a private
-    X display, clicks and types through the task's test cases, reads the screen, and reports
-    a verdict with evidence for every case.
+        AppJudge evaluates generated applications by using them: it launches the app on a private
+        X display, clicks and types through the task's test cases, reads the screen, and reports
+        a verdict with evidence for every case.
 
-    Usage:
-      appjudge run --task DIR --repo DIR [--out DIR] [--run-id ID] [--case ID[,ID...]]
-          Evaluate the repository against the task in DIR (a folder with task.json).
-          --out DIR      run folder for results (default: results/<run-id>)
-          --run-id ID    name of the run (default: date and time)
-          --case IDS     only these cases
-      appjudge bench capture [--frames N] [--width W --height H]
-          Measure capture + PNG encode against ImageMagick and xwd; one JSON object per line.
-      appjudge ocr FILE.png [--scale S] [--dump OUT.png]
-          Print the text AppJudge reads on a screenshot, line by line with boxes;
-          --dump writes the picture the OCR engine is given.
-      appjudge --help | --version
+        Usage:
+          appjudge run --task DIR --repo DIR [--out DIR] [--run-id ID] [--case ID[,ID...]]
+              Evaluate the repository against the task in DIR (a folder with task.json).
+              --out DIR      run folder for results (default: results/<run-id>)
+              --run-id ID    name of the run (default: date and time)
+              --case IDS     only these cases
+          appjudge bench capture [--frames N] [--width W --height H]
+              Measure capture + PNG encode against ImageMagick and xwd; one JSON object per line.
+          appjudge ocr FILE.png [--scale S] [--dump OUT.png]
+              Print the text AppJudge reads on a screenshot, line by line with boxes;
+              --dump writes the picture the OCR engine is given.
+          appjudge --help | --version
 
-    Exit codes:
-      0  every case passed
-      1  a case failed, errored or was skipped
-      2  bad usage or input (task file, repository)
-      3  AppJudge's own fault (no Xvfb, the browser would not start, a missing dependency)
-      130 interrupted (the report is kept, marked interrupted)
+        Exit codes:
+          0  every case passed
+          1  a case failed, errored or was skipped
+          2  bad usage or input (task file, repository)
+          3  AppJudge's own fault (no Xvfb, the browser would not start, a missing dependency)
+          130 interrupted (the report is kept, marked interrupted)
 
-    Reports: <out>/<task-id>/report.json, report.html, trace.jsonl, frames/.
-    """
+        Reports: <out>/<task-id>/report.json, report.html, trace.jsonl, frames/.
+        """
 
     public static func main(_ arguments: [String]) -> Int32 {
         limitOpenMPThreads(arguments)
@@ -112,15 +112,17 @@ public enum AppJudgeCLI {
         }
         let runId = parsed["run-id"] ?? Self.defaultRunId()
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        let out = parsed["out"].map { URL(fileURLWithPath: $0, relativeTo: cwd).standardizedFileURL }
+        let out =
+            parsed["out"].map { URL(fileURLWithPath: $0, relativeTo: cwd).standardizedFileURL }
             ?? cwd.appendingPathComponent("results").appendingPathComponent(runId)
         guard let home = Self.home() else {
             printError("cannot find AppJudge's sandbox/ folder; run from the AppJudge repository or set APPJUDGE_HOME.")
             return ExitCode.infrastructure
         }
-        var options = EvaluationOptions(task: URL(fileURLWithPath: task, relativeTo: cwd).standardizedFileURL,
-                                        repository: URL(fileURLWithPath: repo, relativeTo: cwd).standardizedFileURL,
-                                        output: out, runId: runId, sandboxDirectory: home.appendingPathComponent("sandbox"))
+        var options = EvaluationOptions(
+            task: URL(fileURLWithPath: task, relativeTo: cwd).standardizedFileURL,
+            repository: URL(fileURLWithPath: repo, relativeTo: cwd).standardizedFileURL,
+            output: out, runId: runId, sandboxDirectory: home.appendingPathComponent("sandbox"))
         options.caseFilter = parsed["case"].map { $0.split(separator: ",").map(String.init) } ?? []
         let interrupt = Interrupt()
         interrupt.install()
@@ -134,7 +136,9 @@ public enum AppJudgeCLI {
         do {
             let (report, location) = try evaluation.run()
             let passed = report.counts["pass"] ?? 0
-            print("\(report.task.id): score \(String(format: "%.2f", report.score)) (\(passed)/\(report.cases.count) passed) in \(String(format: "%.1f", report.seconds)) s")
+            print(
+                "\(report.task.id): score \(String(format: "%.2f", report.score)) (\(passed)/\(report.cases.count) passed) in \(String(format: "%.1f", report.seconds)) s"
+            )
             print("report: \(relative(location.html.path))")
             if report.status == .interrupted { return ExitCode.interrupted }
             if report.outcome == .infraError {
@@ -165,8 +169,9 @@ public enum AppJudgeCLI {
             return ExitCode.infrastructure
         }
         do {
-            let bench = CaptureBenchmark(home: home, frames: Int(parsed["frames"] ?? "") ?? 60,
-                                         width: Int(parsed["width"] ?? "") ?? 1280, height: Int(parsed["height"] ?? "") ?? 800)
+            let bench = CaptureBenchmark(
+                home: home, frames: Int(parsed["frames"] ?? "") ?? 60,
+                width: Int(parsed["width"] ?? "") ?? 1280, height: Int(parsed["height"] ?? "") ?? 800)
             try bench.run { line in print(line) }
             return 0
         } catch {
@@ -217,8 +222,10 @@ public enum AppJudgeCLI {
     /// above the executable or the working directory.
     static func home() -> URL? {
         if let env = ProcessInfo.processInfo.environment["APPJUDGE_HOME"] { return URL(fileURLWithPath: env) }
-        let starts = [URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent(),
-                      URL(fileURLWithPath: FileManager.default.currentDirectoryPath)]
+        let starts = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent(),
+            URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+        ]
         for start in starts {
             var dir = start.standardizedFileURL
             while dir.path != "/" {

@@ -102,8 +102,9 @@ public final class Evaluation: @unchecked Sendable {
         }
         let trace = TraceWriter(url: location.trace)
         let started = Date()
-        var report = TaskReport(runId: options.runId, task: spec, repository: options.repository.path, judge: "script",
-                                startedAt: started, environment: Self.environment())
+        var report = TaskReport(
+            runId: options.runId, task: spec, repository: options.repository.path, judge: "script",
+            startedAt: started, environment: Self.environment())
         @Sendable func save(_ report: inout TaskReport) {
             report.seconds = Date().timeIntervalSince(started)
             report.tally(total: cases.count)
@@ -118,8 +119,10 @@ public final class Evaluation: @unchecked Sendable {
         var stationError: (any Error)?
         for i in 0..<max(1, min(options.workers, cases.count)) {
             do {
-                stations.append(try Station(width: viewport.width, height: viewport.height,
-                                            log: location.directory.appendingPathComponent("xvfb-\(i).log").path))
+                stations.append(
+                    try Station(
+                        width: viewport.width, height: viewport.height,
+                        log: location.directory.appendingPathComponent("xvfb-\(i).log").path))
             } catch {
                 stationError = error
                 break
@@ -144,19 +147,28 @@ public final class Evaluation: @unchecked Sendable {
         let entry = spec.app.entry
         DispatchQueue.concurrentPerform(iterations: workers.count) { worker in
             let station = workers[worker]
-            let sandbox = WebSandbox(site: site, entry: entry, display: station.xvfb.displayName,
-                                     width: viewport.width, height: viewport.height, launcher: launcher)
+            let sandbox = WebSandbox(
+                site: site, entry: entry, display: station.xvfb.displayName,
+                width: viewport.width, height: viewport.height, launcher: launcher)
             while !interrupt.isSet, let index = shared.claim(cases.count) {
                 let testCase = cases[index]
                 trace.record("case_start", ["case": testCase.id, "display": station.xvfb.displayName])
                 let log = logs.appendingPathComponent("\(testCase.id).log").path
                 let (result, launched) = evaluate(testCase, sandbox: sandbox, appLog: log, station: station, frames: frames)
                 for step in result.steps {
-                    trace.record("step", ["case": testCase.id, "index": step.index, "action": step.action, "description": step.description,
-                                          "ok": step.ok, "note": step.note ?? "", "frame": step.frameAfter ?? "", "seconds": step.seconds])
+                    trace.record(
+                        "step",
+                        [
+                            "case": testCase.id, "index": step.index, "action": step.action, "description": step.description,
+                            "ok": step.ok, "note": step.note ?? "", "frame": step.frameAfter ?? "", "seconds": step.seconds,
+                        ])
                 }
-                trace.record("verdict", ["case": testCase.id, "verdict": result.verdict.rawValue, "reason": result.reason,
-                                         "frames": result.evidence.frames, "seconds": result.seconds])
+                trace.record(
+                    "verdict",
+                    [
+                        "case": testCase.id, "verdict": result.verdict.rawValue, "reason": result.reason,
+                        "frames": result.evidence.frames, "seconds": result.seconds,
+                    ])
                 Self.capLog(log, bytes: 256 * 1024)
                 shared.update { report in
                     report.cases.append(result)
@@ -188,8 +200,10 @@ public final class Evaluation: @unchecked Sendable {
 
     /// One case on a freshly launched app. Never throws: whatever goes wrong becomes the case's
     /// verdict, so one broken case never stops the others.
-    private func evaluate(_ testCase: TestCase, sandbox: WebSandbox, appLog: String, station: Station,
-                          frames: FrameDirectory) -> (CaseResult, launched: Bool) {
+    private func evaluate(
+        _ testCase: TestCase, sandbox: WebSandbox, appLog: String, station: Station,
+        frames: FrameDirectory
+    ) -> (CaseResult, launched: Bool) {
         let start = Date()
         guard testCase.script != nil else {
             return (CaseResult(id: testCase.id, verdict: .skipped, reason: "The case has no script; only an agent judge can decide it."), true)
@@ -203,9 +217,12 @@ public final class Evaluation: @unchecked Sendable {
         let session = WebAppSession(display: station.display, input: station.input, sandbox: process)
         defer { session.close() }
         if let problem = session.waitUntilReady(timeout: options.readyTimeout) {
-            return (CaseResult(id: testCase.id, verdict: .error,
-                               reason: "The app did not come up: \(problem). Last lines of its log: \(Self.tail(appLog, lines: 3))",
-                               seconds: Date().timeIntervalSince(start)), false)
+            return (
+                CaseResult(
+                    id: testCase.id, verdict: .error,
+                    reason: "The app did not come up: \(problem). Last lines of its log: \(Self.tail(appLog, lines: 3))",
+                    seconds: Date().timeIntervalSince(start)), false
+            )
         }
         let ready = Date().timeIntervalSince(start)
         let observer = Observer(screen: station.display, ocr: station.ocr, sink: frames, prefix: testCase.id)
@@ -234,7 +251,8 @@ public final class Evaluation: @unchecked Sendable {
     /// Keeps only the last `bytes` of a log an app may have flooded.
     static func capLog(_ path: String, bytes: Int) {
         guard let data = FileManager.default.contents(atPath: path), data.count > bytes else { return }
-        try? AtomicFile.write(Data("[... \(data.count - bytes) earlier bytes dropped ...]\n".utf8) + data.suffix(bytes), to: URL(fileURLWithPath: path))
+        try? AtomicFile.write(
+            Data("[... \(data.count - bytes) earlier bytes dropped ...]\n".utf8) + data.suffix(bytes), to: URL(fileURLWithPath: path))
     }
 
     static func environment() -> [String: String] {

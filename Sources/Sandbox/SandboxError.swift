@@ -12,7 +12,8 @@ public enum SandboxError: Error, CustomStringConvertible, Sendable {
         case .repositoryMissing(let path): "The repository \(path) does not exist or is not a folder."
         case .nothingToServe(let path):
             "The repository \(path) has nothing to serve: no index.html at its root or in dist/, build/ or public/."
-        case .missingDependency(let tool, let package): "\(tool) is not installed; install the Debian package \(package) (make demo and make test do this)."
+        case .missingDependency(let tool, let package):
+            "\(tool) is not installed; install the Debian package \(package) (make demo and make test do this)."
         case .workspaceFailed(let why): "The sandbox work directory could not be prepared: \(why)."
         case .launchFailed(let why): "The app could not be launched: \(why)."
         }

@@ -47,34 +47,40 @@ public struct WebSandbox: Sendable {
     /// with no browser chrome, `--test-type` so no infobar warns about `--no-sandbox` (bubblewrap
     /// is the sandbox; Chromium's own needs privileges the namespace does not grant).
     public var browserFlags: [String] {
-        ["--no-sandbox", "--test-type", "--kiosk", "--user-data-dir=/tmp/profile",
-         "--window-position=0,0", "--window-size=\(width),\(height)", "--force-device-scale-factor=1",
-         "--no-first-run", "--no-default-browser-check", "--disable-gpu", "--disable-dev-shm-usage",
-         "--disable-extensions", "--disable-sync", "--disable-background-networking", "--disable-component-update",
-         "--disable-default-apps", "--disable-translate", "--disable-features=Translate,MediaRouter,OptimizationHints",
-         "--password-store=basic", "--noerrdialogs", "--disable-session-crashed-bubble", "--hide-crash-restore-bubble",
-         "--log-level=3", "--disable-notifications", "--autoplay-policy=no-user-gesture-required"]
+        [
+            "--no-sandbox", "--test-type", "--kiosk", "--user-data-dir=/tmp/profile",
+            "--window-position=0,0", "--window-size=\(width),\(height)", "--force-device-scale-factor=1",
+            "--no-first-run", "--no-default-browser-check", "--disable-gpu", "--disable-dev-shm-usage",
+            "--disable-extensions", "--disable-sync", "--disable-background-networking", "--disable-component-update",
+            "--disable-default-apps", "--disable-translate", "--disable-features=Translate,MediaRouter,OptimizationHints",
+            "--password-store=basic", "--noerrdialogs", "--disable-session-crashed-bubble", "--hide-crash-restore-bubble",
+            "--log-level=3", "--disable-notifications", "--autoplay-policy=no-user-gesture-required",
+        ]
     }
 
     /// The bwrap command line.
     public func command(log: String?) -> Command {
         let number = display.drop { $0 == ":" }.prefix { $0.isNumber }
         let socket = "/tmp/.X11-unix/X\(number)"
-        var args = ["--unshare-all", "--unshare-user", "--uid", "1000", "--gid", "1000",
-                    "--die-with-parent", "--new-session", "--hostname", "appjudge",
-                    "--ro-bind", "/usr", "/usr",
-                    "--symlink", "usr/bin", "/bin", "--symlink", "usr/sbin", "/sbin",
-                    "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64"]
+        var args = [
+            "--unshare-all", "--unshare-user", "--uid", "1000", "--gid", "1000",
+            "--die-with-parent", "--new-session", "--hostname", "appjudge",
+            "--ro-bind", "/usr", "/usr",
+            "--symlink", "usr/bin", "/bin", "--symlink", "usr/sbin", "/sbin",
+            "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64",
+        ]
         for path in ["/etc/fonts", "/etc/ld.so.cache", "/etc/chromium", "/etc/mime.types", "/etc/localtime"]
         where FileManager.default.fileExists(atPath: path) {
             args += ["--ro-bind", path, path]
         }
-        args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
-                 "--dir", "/tmp/.X11-unix", "--ro-bind", socket, socket,
-                 "--ro-bind", site.path, "/srv/site",
-                 "--ro-bind", launcher.path, "/srv/launch.sh",
-                 "--chdir", "/srv/site",
-                 "--", "/bin/bash", "/srv/launch.sh"]
+        args += [
+            "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
+            "--dir", "/tmp/.X11-unix", "--ro-bind", socket, socket,
+            "--ro-bind", site.path, "/srv/site",
+            "--ro-bind", launcher.path, "/srv/launch.sh",
+            "--chdir", "/srv/site",
+            "--", "/bin/bash", "/srv/launch.sh",
+        ]
         let environment = [
             "PATH": "/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8", "DISPLAY": display,
             "APPJUDGE_PORT": "\(port)", "APPJUDGE_ENTRY": entry,

@@ -28,14 +28,17 @@ public enum Target: Sendable, Equatable, Codable, CustomStringConvertible {
             self = .text(text, row: row)
         } else if let control = try c.decodeIfPresent(String.self, forKey: .control) {
             guard control == "checkbox" else {
-                throw DecodingError.dataCorruptedError(forKey: .control, in: c, debugDescription: "unknown control '\(control)'; the known control is checkbox")
+                throw DecodingError.dataCorruptedError(
+                    forKey: .control, in: c, debugDescription: "unknown control '\(control)'; the known control is checkbox")
             }
             self = .control(control, row: row)
         } else if let x = try c.decodeIfPresent(Int.self, forKey: .x), let y = try c.decodeIfPresent(Int.self, forKey: .y) {
             self = .point(x: x, y: y)
         } else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                debugDescription: "a target needs \"text\", \"control\" or \"x\" and \"y\""))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "a target needs \"text\", \"control\" or \"x\" and \"y\""))
         }
     }
 
@@ -71,7 +74,8 @@ public enum Expectation: Sendable, Equatable, Codable, CustomStringConvertible {
         case .visible(let t): "\"\(t)\" is visible"
         case .absent(let t): "\"\(t)\" is absent"
         case .count(let t, let eq, let lo, let hi):
-            "\"\(t)\" appears " + [eq.map { "exactly \($0)" }, lo.map { "at least \($0)" }, hi.map { "at most \($0)" }]
+            "\"\(t)\" appears "
+                + [eq.map { "exactly \($0)" }, lo.map { "at least \($0)" }, hi.map { "at most \($0)" }]
                 .compactMap { $0 }.joined(separator: " and ") + " time(s)"
         case .inRow(let t, let row): "\"\(t)\" is in the row of \"\(row)\""
         case .changed: "the screen changed"
@@ -96,14 +100,18 @@ public enum Expectation: Sendable, Equatable, Codable, CustomStringConvertible {
                 let lo = try c.decodeIfPresent(Int.self, forKey: .at_least)
                 let hi = try c.decodeIfPresent(Int.self, forKey: .at_most)
                 guard eq != nil || lo != nil || hi != nil else {
-                    throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                        debugDescription: "an expectation on \"text\" needs \"row\", \"count\", \"at_least\" or \"at_most\""))
+                    throw DecodingError.dataCorrupted(
+                        .init(
+                            codingPath: decoder.codingPath,
+                            debugDescription: "an expectation on \"text\" needs \"row\", \"count\", \"at_least\" or \"at_most\""))
                 }
                 self = .count(t, equals: eq, atLeast: lo, atMost: hi)
             }
         } else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                debugDescription: "an expectation needs one of \"visible\", \"absent\", \"text\" or \"changed\""))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "an expectation needs one of \"visible\", \"absent\", \"text\" or \"changed\""))
         }
     }
 
@@ -189,8 +197,12 @@ public enum Step: Sendable, Equatable, Codable, CustomStringConvertible {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Key.self)
         guard c.allKeys.count == 1, let key = c.allKeys.first else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                debugDescription: "a step must have exactly one of the keys \(Step.names.joined(separator: ", ")), found \(c.allKeys.map(\.stringValue).sorted())"))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription:
+                        "a step must have exactly one of the keys \(Step.names.joined(separator: ", ")), found \(c.allKeys.map(\.stringValue).sorted())"
+                ))
         }
         switch key.stringValue {
         case "click": self = .click(try c.decode(Target.self, forKey: key))
@@ -204,8 +216,9 @@ public enum Step: Sendable, Equatable, Codable, CustomStringConvertible {
         case "key": self = .key(try c.decode(String.self, forKey: key))
         case "scroll":
             let s = try c.nestedContainer(keyedBy: ScrollKeys.self, forKey: key)
-            self = .scroll(dx: try s.decodeIfPresent(Int.self, forKey: .dx) ?? 0, dy: try s.decodeIfPresent(Int.self, forKey: .dy) ?? 0,
-                           at: try s.decodeIfPresent(Target.self, forKey: .at))
+            self = .scroll(
+                dx: try s.decodeIfPresent(Int.self, forKey: .dx) ?? 0, dy: try s.decodeIfPresent(Int.self, forKey: .dy) ?? 0,
+                at: try s.decodeIfPresent(Target.self, forKey: .at))
         case "wait":
             let seconds = try c.decode(Double.self, forKey: key)
             guard (0...60).contains(seconds) else {
@@ -215,7 +228,8 @@ public enum Step: Sendable, Equatable, Codable, CustomStringConvertible {
         case "reload": self = .reload
         case "expect": self = .expect(try c.decode(Expectation.self, forKey: key))
         default:
-            throw DecodingError.dataCorruptedError(forKey: key, in: c,
+            throw DecodingError.dataCorruptedError(
+                forKey: key, in: c,
                 debugDescription: "unknown step '\(key.stringValue)'; expected one of \(Step.names.joined(separator: ", "))")
         }
     }

@@ -25,8 +25,9 @@ public enum TaskLoader {
         let display = file.path
         guard let data = FileManager.default.contents(atPath: file.path) else {
             let exists = FileManager.default.fileExists(atPath: directory.path)
-            throw TaskError(file: display, field: nil,
-                            message: exists ? "no task.json in this folder; a task folder needs one." : "the task folder does not exist.")
+            throw TaskError(
+                file: display, field: nil,
+                message: exists ? "no task.json in this folder; a task folder needs one." : "the task folder does not exist.")
         }
         let spec: TaskSpec
         do {
@@ -43,8 +44,9 @@ public enum TaskLoader {
     /// Checks what decoding cannot: identifiers, uniqueness, sizes, references between fields.
     public static func validate(_ spec: TaskSpec, file: String) throws(TaskError) {
         guard spec.schemaVersion <= TaskSpec.currentSchemaVersion else {
-            throw TaskError(file: file, field: "schema_version",
-                            message: "version \(spec.schemaVersion) is newer than this AppJudge understands (\(TaskSpec.currentSchemaVersion)); update AppJudge.")
+            throw TaskError(
+                file: file, field: "schema_version",
+                message: "version \(spec.schemaVersion) is newer than this AppJudge understands (\(TaskSpec.currentSchemaVersion)); update AppJudge.")
         }
         guard isIdentifier(spec.id) else {
             throw TaskError(file: file, field: "id", message: "'\(spec.id)' is not a valid id; use lower-case letters, digits and dashes.")
@@ -58,13 +60,16 @@ public enum TaskLoader {
         var seen = Set<String>()
         for (i, c) in spec.cases.enumerated() {
             guard isIdentifier(c.id) else {
-                throw TaskError(file: file, field: "cases[\(i)].id", message: "'\(c.id)' is not a valid id; use lower-case letters, digits and dashes.")
+                throw TaskError(
+                    file: file, field: "cases[\(i)].id", message: "'\(c.id)' is not a valid id; use lower-case letters, digits and dashes.")
             }
             guard seen.insert(c.id).inserted else {
                 throw TaskError(file: file, field: "cases[\(i)].id", message: "'\(c.id)' is used by another case; case ids must be unique.")
             }
             if let f = c.feature, !features.isEmpty, !features.contains(f) {
-                throw TaskError(file: file, field: "cases[\(i)].feature", message: "'\(f)' is not one of the task's features (\(features.sorted().joined(separator: ", "))).")
+                throw TaskError(
+                    file: file, field: "cases[\(i)].feature",
+                    message: "'\(f)' is not one of the task's features (\(features.sorted().joined(separator: ", "))).")
             }
             if let script = c.script, script.isEmpty {
                 throw TaskError(file: file, field: "cases[\(i)].script", message: "the script is empty; give steps or leave the script out.")
@@ -88,8 +93,9 @@ public enum TaskLoader {
         switch error {
         case .keyNotFound(let key, let context):
             let parent = path(context.codingPath)
-            return TaskError(file: file, field: parent.map { "\($0).\(key.stringValue)" } ?? key.stringValue,
-                             message: "is missing; it is required.")
+            return TaskError(
+                file: file, field: parent.map { "\($0).\(key.stringValue)" } ?? key.stringValue,
+                message: "is missing; it is required.")
         case .typeMismatch(let type, let context):
             return TaskError(file: file, field: path(context.codingPath), message: "has the wrong type; expected \(describeType(type)).")
         case .valueNotFound(let type, let context):

@@ -56,14 +56,14 @@ struct XvfbTests {
 struct InputTests {
     /// A page that shows what was typed and where it was clicked, in big text.
     static let page = """
-    <html><body style="margin:0;font:28px sans-serif">
-    <input id=i style="font:28px sans-serif;width:500px" autofocus>
-    <div id=c style="height:300px;background:#eee">click here</div>
-    <script>
-    document.getElementById('c').addEventListener('click', e => document.getElementById('c').textContent = 'clicked ' + e.detail);
-    document.addEventListener('keydown', e => { if (e.ctrlKey && e.key === 'b') document.body.style.background = '#003'; });
-    </script></body></html>
-    """
+        <html><body style="margin:0;font:28px sans-serif">
+        <input id=i style="font:28px sans-serif;width:500px" autofocus>
+        <div id=c style="height:300px;background:#eee">click here</div>
+        <script>
+        document.getElementById('c').addEventListener('click', e => document.getElementById('c').textContent = 'clicked ' + e.detail);
+        document.addEventListener('keydown', e => { if (e.ctrlKey && e.key === 'b') document.body.style.background = '#003'; });
+        </script></body></html>
+        """
 
     @Test func typesClicksAndFindsTheBrowserWindow() throws {
         let x = try Xvfb(width: 640, height: 400)
@@ -78,9 +78,13 @@ struct InputTests {
         var env = Command.baseEnvironment()
         env["DISPLAY"] = x.displayName
         env["HOME"] = dir.path
-        let browser = try ChildProcess(Command("/usr/lib/chromium/chromium",
-            ["--no-sandbox", "--test-type", "--kiosk", "--user-data-dir=\(dir.path)/profile", "--no-first-run", "--disable-gpu",
-             "--window-position=0,0", "--window-size=640,400", "--app=file://\(dir.path)/p.html"], environment: env))
+        let browser = try ChildProcess(
+            Command(
+                "/usr/lib/chromium/chromium",
+                [
+                    "--no-sandbox", "--test-type", "--kiosk", "--user-data-dir=\(dir.path)/profile", "--no-first-run", "--disable-gpu",
+                    "--window-position=0,0", "--window-size=640,400", "--app=file://\(dir.path)/p.html",
+                ], environment: env))
         defer { browser.terminate(grace: 0) }
 
         var windows: [XDisplay.WindowInfo] = []
@@ -92,8 +96,10 @@ struct InputTests {
         // Wait for the page itself to paint (the input box border).
         var painted = false
         for _ in 0..<100 where !painted {
-            painted = try display.waitUntilSettled(timeout: 1).frame.difference(from: Image(width: 640, height: 400, fill: RGB(255, 255, 255)),
-                                                                                tolerance: 40)?.count ?? 0 > 200
+            painted =
+                try display.waitUntilSettled(timeout: 1).frame.difference(
+                    from: Image(width: 640, height: 400, fill: RGB(255, 255, 255)),
+                    tolerance: 40)?.count ?? 0 > 200
         }
         #expect(painted)
 

@@ -27,7 +27,8 @@ func appsWithExpectations() -> [String] {
 func expectNothingLeftBehind(sourceLocation: SourceLocation = #_sourceLocation) {
     var left: [String] = []
     for _ in 0..<30 {
-        left = HostProcesses.matching("/srv/launch.sh") + HostProcesses.matching("-displayfd") + HostProcesses.matching("--user-data-dir=/tmp/profile")
+        left =
+            HostProcesses.matching("/srv/launch.sh") + HostProcesses.matching("-displayfd") + HostProcesses.matching("--user-data-dir=/tmp/profile")
         if left.isEmpty { return }
         usleep(100_000)
     }
@@ -39,8 +40,10 @@ struct TodoEndToEndTests {
     @Test func theReferencePassesAndTheReportExplainsIt() throws {
         let out = Scratch.directory("reference")
         defer { try? FileManager.default.removeItem(at: out) }
-        let result = try CLI.run(["run", "--task", Repo.todoTask.path, "--repo", Repo.todoTask.appendingPathComponent("reference").path,
-                                  "--out", out.path])
+        let result = try CLI.run([
+            "run", "--task", Repo.todoTask.path, "--repo", Repo.todoTask.appendingPathComponent("reference").path,
+            "--out", out.path,
+        ])
         #expect(result.status == 0, "\(result.output)")
         #expect(result.output.contains("score 1.00 (8/8 passed)"))
         #expect(result.output.contains("report: "))
@@ -50,7 +53,10 @@ struct TodoEndToEndTests {
         #expect(json["status"] as? String == "completed")
         #expect(json["score"] as? Double == 1.0)
         let cases = try #require(json["cases"] as? [[String: Any]])
-        #expect(cases.map { $0["id"] as? String } == ["heading", "add-button", "add-enter", "blank-ignored", "toggle-done", "delete", "persist", "clear-done"])
+        #expect(
+            cases.map { $0["id"] as? String } == [
+                "heading", "add-button", "add-enter", "blank-ignored", "toggle-done", "delete", "persist", "clear-done",
+            ])
         let dir = out.appendingPathComponent("todo-list")
         for c in cases {
             #expect(c["verdict"] as? String == "pass")
@@ -106,16 +112,18 @@ struct CommandLineTests {
     }
 
     /// Bad usage and bad input: exit 2 and one sentence, no stack trace.
-    @Test("bad usage and input", arguments: [
-        ([] as [String], "no command given"),
-        (["frobnicate"], "unknown command 'frobnicate'"),
-        (["run", "--repo", "x"], "run needs --task DIR and --repo DIR"),
-        (["run", "--task", "tasks/todo-list", "--repo", "tasks/todo-list/reference", "--colour", "red"], "unknown option '--colour'"),
-        (["run", "--task", "tasks/nope", "--repo", "tasks/todo-list/reference"], "tasks/nope/task.json: the task folder does not exist."),
-        (["run", "--task", "tasks/todo-list", "--repo", "/nonexistent/repo"], "The repository /nonexistent/repo does not exist"),
-        (["run", "--task", "tasks/todo-list", "--repo", "sandbox"], "has nothing to serve: no index.html"),
-        (["run", "--task", "tasks/todo-list", "--repo", "tasks/todo-list/reference", "--case", "nope"], "No case of"),
-    ])
+    @Test(
+        "bad usage and input",
+        arguments: [
+            ([] as [String], "no command given"),
+            (["frobnicate"], "unknown command 'frobnicate'"),
+            (["run", "--repo", "x"], "run needs --task DIR and --repo DIR"),
+            (["run", "--task", "tasks/todo-list", "--repo", "tasks/todo-list/reference", "--colour", "red"], "unknown option '--colour'"),
+            (["run", "--task", "tasks/nope", "--repo", "tasks/todo-list/reference"], "tasks/nope/task.json: the task folder does not exist."),
+            (["run", "--task", "tasks/todo-list", "--repo", "/nonexistent/repo"], "The repository /nonexistent/repo does not exist"),
+            (["run", "--task", "tasks/todo-list", "--repo", "sandbox"], "has nothing to serve: no index.html"),
+            (["run", "--task", "tasks/todo-list", "--repo", "tasks/todo-list/reference", "--case", "nope"], "No case of"),
+        ])
     func badInput(arguments: [String], message: String) throws {
         let r = try CLI.run(arguments)
         #expect(r.status == 2, "\(r.output)")
@@ -128,10 +136,15 @@ struct CommandLineTests {
     @Test func infrastructureFaultsExitThree() throws {
         let home = Scratch.directory("home")
         defer { try? FileManager.default.removeItem(at: home) }
-        let done = try Command(Repo.releaseBinary.path, ["run", "--task", Repo.todoTask.path, "--repo",
-                                                         Repo.todoTask.appendingPathComponent("reference").path],
-                               environment: Command.baseEnvironment().merging(["APPJUDGE_HOME": home.path]) { $1 },
-                               workingDirectory: home.path).run(timeout: 60)
+        let done = try Command(
+            Repo.releaseBinary.path,
+            [
+                "run", "--task", Repo.todoTask.path, "--repo",
+                Repo.todoTask.appendingPathComponent("reference").path,
+            ],
+            environment: Command.baseEnvironment().merging(["APPJUDGE_HOME": home.path]) { $1 },
+            workingDirectory: home.path
+        ).run(timeout: 60)
         #expect(done.status == .exited(3), "\(done.output)")
         #expect(done.output.contains("sandbox launcher") && done.output.contains("is missing"), "\(done.output)")
     }
@@ -165,9 +178,14 @@ struct InterruptTests {
         var env = Command.baseEnvironment()
         env["APPJUDGE_HOME"] = Repo.root.path
         let log = out.appendingPathComponent("stdout.txt").path
-        let child = try ChildProcess(Command(Repo.releaseBinary.path, ["run", "--task", Repo.todoTask.path, "--repo",
-                                                                       Repo.todoTask.appendingPathComponent("reference").path, "--out", out.path],
-                                             environment: env, output: .file(log)))
+        let child = try ChildProcess(
+            Command(
+                Repo.releaseBinary.path,
+                [
+                    "run", "--task", Repo.todoTask.path, "--repo",
+                    Repo.todoTask.appendingPathComponent("reference").path, "--out", out.path,
+                ],
+                environment: env, output: .file(log)))
         let trace = out.appendingPathComponent("todo-list/trace.jsonl")
         var started = false
         for _ in 0..<600 where !started {
@@ -212,12 +230,12 @@ struct InterruptTests {
         }
         try FileManager.default.createSymbolicLink(atPath: repo.appendingPathComponent("secret.txt").path, withDestinationPath: "/etc/hostname")
         let page = """
-        <!doctype html><html><body style="font:20px sans-serif"><h1>Todo List</h1><p id=net>network: trying</p><p id=file>file: trying</p>
-        <script>
-        fetch('http://127.0.0.1:\(port)/leak').then(() => net.textContent = 'network: REACHED').catch(() => net.textContent = 'network: blocked');
-        fetch('secret.txt').then(r => r.ok ? r.text() : 'blocked').then(t => file.textContent = 'file: ' + t).catch(() => file.textContent = 'file: blocked');
-        </script></body></html>
-        """
+            <!doctype html><html><body style="font:20px sans-serif"><h1>Todo List</h1><p id=net>network: trying</p><p id=file>file: trying</p>
+            <script>
+            fetch('http://127.0.0.1:\(port)/leak').then(() => net.textContent = 'network: REACHED').catch(() => net.textContent = 'network: blocked');
+            fetch('secret.txt').then(r => r.ok ? r.text() : 'blocked').then(t => file.textContent = 'file: ' + t).catch(() => file.textContent = 'file: blocked');
+            </script></body></html>
+            """
         try page.write(to: repo.appendingPathComponent("index.html"), atomically: true, encoding: .utf8)
         let r = try CLI.run(["run", "--task", Repo.todoTask.path, "--repo", repo.path, "--out", out.path, "--case", "heading"])
         #expect(r.status == 1, "\(r.output)")  // "Remaining: 0" is not on this page

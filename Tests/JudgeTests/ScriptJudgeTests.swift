@@ -1,10 +1,11 @@
 import Desktop
 import Foundation
 import Imaging
-@testable import Judge
 import Perception
 import Suite
 import Testing
+
+@testable import Judge
 
 /// A pretend app: its state is painted into the frame (as the red channel) and the fake OCR
 /// reads the state's text back, so the judge's logic runs without a display or tesseract.
@@ -25,7 +26,8 @@ final class FakeApp: AppSession, FrameSource, InputDevice, TextRecognizer, Frame
     func capture() throws(DesktopError) -> Image { Image(width: 400, height: 300, fill: RGB(UInt8(state), 0, 0)) }
     func read(_ image: Image) throws(OCRError) -> TextReading {
         let state = Int(image[0, 0].r)
-        return TextReading(words: (rows[state] ?? []).map { Word(text: $0.0, box: Rect(x: $0.1, y: $0.2, width: $0.0.count * 8, height: 14), confidence: 95) })
+        return TextReading(
+            words: (rows[state] ?? []).map { Word(text: $0.0, box: Rect(x: $0.1, y: $0.2, width: $0.0.count * 8, height: 14), confidence: 95) })
     }
     func keep(_ image: Image, id: String) throws { kept.append(id) }
     func reload() throws {}
@@ -51,8 +53,10 @@ final class FakeApp: AppSession, FrameSource, InputDevice, TextRecognizer, Frame
 /// Two rows, Delete buttons on opposite sides; state 1 is "Buy milk deleted".
 func twoRowApp() -> FakeApp {
     let app = FakeApp()
-    app.rows[0] = [("Delete", 20, 100), ("Buy", 200, 100), ("milk", 240, 100), ("Walk", 200, 150), ("dog", 240, 150), ("Delete", 330, 150),
-                   ("Remaining:", 20, 250), ("2", 110, 250)]
+    app.rows[0] = [
+        ("Delete", 20, 100), ("Buy", 200, 100), ("milk", 240, 100), ("Walk", 200, 150), ("dog", 240, 150), ("Delete", 330, 150),
+        ("Remaining:", 20, 250), ("2", 110, 250),
+    ]
     app.rows[1] = [("Walk", 200, 150), ("dog", 240, 150), ("Delete", 330, 150), ("Remaining:", 20, 250), ("1", 110, 250)]
     app.onClick = { point, app in
         if Rect(x: 20, y: 100, width: 48, height: 14).contains(point) { app.state = 1 }
@@ -64,8 +68,10 @@ func twoRowApp() -> FakeApp {
 struct ScriptJudgeTests {
     @Test func clicksTheButtonInTheNamedRow() {
         let app = twoRowApp()
-        let result = app.judge([.click(.text("Delete", row: "Buy milk")), .expect(.absent("Buy milk")), .expect(.visible("Walk dog")),
-                                .expect(.visible("Remaining: 1")), .expect(.count("Delete", equals: 1, atLeast: nil, atMost: nil))])
+        let result = app.judge([
+            .click(.text("Delete", row: "Buy milk")), .expect(.absent("Buy milk")), .expect(.visible("Walk dog")),
+            .expect(.visible("Remaining: 1")), .expect(.count("Delete", equals: 1, atLeast: nil, atMost: nil)),
+        ])
         #expect(result.verdict == .pass, "\(result.reason)")
         #expect(app.clicks == [Point(x: 44, y: 107)])
         #expect(result.steps.count == 5)
@@ -114,8 +120,9 @@ struct ScriptJudgeTests {
 
     @Test func noScriptIsSkipped() {
         let app = twoRowApp()
-        let result = ScriptJudge().run(TestCase(id: "c", description: "only words"), session: app,
-                                       observer: Observer(screen: app, ocr: app, sink: app, prefix: "c"))
+        let result = ScriptJudge().run(
+            TestCase(id: "c", description: "only words"), session: app,
+            observer: Observer(screen: app, ocr: app, sink: app, prefix: "c"))
         #expect(result.verdict == .skipped)
     }
 
@@ -135,8 +142,9 @@ struct ScriptJudgeTests {
     @Test func cancellationStopsBetweenSteps() {
         let app = twoRowApp()
         let observer = Observer(screen: app, ocr: app, sink: app, prefix: "c")
-        let result = ScriptJudge().run(TestCase(id: "c", description: "d", script: [.type("a"), .type("b")]), session: app,
-                                       observer: observer, cancelled: { true })
+        let result = ScriptJudge().run(
+            TestCase(id: "c", description: "d", script: [.type("a"), .type("b")]), session: app,
+            observer: observer, cancelled: { true })
         #expect(result.verdict == .skipped)
         #expect(app.typed.isEmpty)
     }

@@ -1,6 +1,7 @@
 import Imaging
-@testable import Perception
 import Testing
+
+@testable import Perception
 
 /// Words set side by side as text is, 8 px per character and one space between words.
 func words(_ text: String) -> [(String, Int)] {
@@ -24,28 +25,32 @@ func reading(_ rows: [[(String, Int)]], rowHeight: Int = 16) -> TextReading {
 
 @Suite("Tolerant text search")
 struct TextSearchTests {
-    @Test("tolerates what OCR does to words", arguments: [
-        ("Remaining: 0", "Remaining:0"),
-        ("Remaining: 0", "Remaining; O"),
-        ("Remaining: 1", "Rernaining: 1"),
-        ("Clear done", "Clear done"),
-        ("Buy milk", "Buy rnilk"),
-        ("Add", "| Add |"),
-        ("Todo List", "TodoList"),
-    ])
+    @Test(
+        "tolerates what OCR does to words",
+        arguments: [
+            ("Remaining: 0", "Remaining:0"),
+            ("Remaining: 0", "Remaining; O"),
+            ("Remaining: 1", "Rernaining: 1"),
+            ("Clear done", "Clear done"),
+            ("Buy milk", "Buy rnilk"),
+            ("Add", "| Add |"),
+            ("Todo List", "TodoList"),
+        ])
     func matches(wanted: String, observed: String) {
         #expect(!TextSearch.find(wanted, in: reading([words(observed)])).isEmpty, "\(wanted) vs \(observed)")
     }
 
-    @Test("never confuses numbers or different words", arguments: [
-        ("Remaining: 0", "Remaining: 1"),
-        ("Remaining: 1", "Remaining: 10"),
-        ("Remaining: 2", "Remaining:"),
-        ("Add", "Address"),
-        ("Add", "Ad"),
-        ("Buy milk", "Buy silk bag"),
-        ("Walk dog", "Walk dig"),
-    ])
+    @Test(
+        "never confuses numbers or different words",
+        arguments: [
+            ("Remaining: 0", "Remaining: 1"),
+            ("Remaining: 1", "Remaining: 10"),
+            ("Remaining: 2", "Remaining:"),
+            ("Add", "Address"),
+            ("Add", "Ad"),
+            ("Buy milk", "Buy silk bag"),
+            ("Walk dog", "Walk dig"),
+        ])
     func rejects(wanted: String, observed: String) {
         #expect(TextSearch.find(wanted, in: reading([words(observed)])).isEmpty, "\(wanted) vs \(observed)")
     }

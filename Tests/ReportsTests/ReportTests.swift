@@ -9,28 +9,41 @@ import Testing
 
 /// A small fixed report: one passing and one failing case, one frame each.
 func sampleReport() throws -> (TaskReport, [String: (png: [UInt8], width: Int, height: Int)]) {
-    let spec = try JSONDecoder().decode(TaskSpec.self, from: Data("""
-        {"id": "demo", "title": "Demo <app>", "scenario": "data", "requirement": "Show \\"Hello\\" & count.",
-         "app": {"viewport": {"width": 40, "height": 30}},
-         "cases": [{"id": "hello", "description": "d", "script": [{"expect": {"visible": "Hello"}}]},
-                   {"id": "count", "description": "d", "script": [{"click": "Add"}, {"expect": {"visible": "Count: 1"}}]}]}
-        """.utf8))
-    var report = TaskReport(runId: "golden", task: spec, repository: "/repos/demo", judge: "script",
-                            startedAt: Date(timeIntervalSince1970: 1_800_000_000), environment: ["appjudge": "test"])
+    let spec = try JSONDecoder().decode(
+        TaskSpec.self,
+        from: Data(
+            """
+            {"id": "demo", "title": "Demo <app>", "scenario": "data", "requirement": "Show \\"Hello\\" & count.",
+             "app": {"viewport": {"width": 40, "height": 30}},
+             "cases": [{"id": "hello", "description": "d", "script": [{"expect": {"visible": "Hello"}}]},
+                       {"id": "count", "description": "d", "script": [{"click": "Add"}, {"expect": {"visible": "Count: 1"}}]}]}
+            """.utf8))
+    var report = TaskReport(
+        runId: "golden", task: spec, repository: "/repos/demo", judge: "script",
+        startedAt: Date(timeIntervalSince1970: 1_800_000_000), environment: ["appjudge": "test"])
     let match = TextMatch(text: "Hello", box: Rect(x: 2, y: 3, width: 20, height: 8), similarity: 1)
     report.cases = [
-        CaseResult(id: "hello", verdict: .pass, reason: "All 1 expectation(s) held.",
-                   evidence: Evidence(frames: ["hello-01"], text: ["Hello"], matches: [match]),
-                   steps: [StepRecord(index: 0, action: "expect", description: "expect \"Hello\" is visible", point: nil,
-                                      frameBefore: "hello-01", frameAfter: "hello-01", ok: true, note: "found \"Hello\"", seconds: 0.25)],
-                   seconds: 1.5),
-        CaseResult(id: "count", verdict: .fail, reason: "Expected \"Count: 1\" is visible, but it was not found on screen.",
-                   evidence: Evidence(frames: ["count-02"], text: ["Count: 0", "<script>alert(1)</script>"]),
-                   steps: [StepRecord(index: 0, action: "click", description: "click \"Add\"", point: Point(x: 30, y: 20),
-                                      frameBefore: "count-01", frameAfter: "count-02", ok: true, note: nil, seconds: 0.5),
-                           StepRecord(index: 1, action: "expect", description: "expect \"Count: 1\" is visible", point: nil,
-                                      frameBefore: "count-02", frameAfter: "count-02", ok: false, note: "not found", seconds: 2.5)],
-                   seconds: 4),
+        CaseResult(
+            id: "hello", verdict: .pass, reason: "All 1 expectation(s) held.",
+            evidence: Evidence(frames: ["hello-01"], text: ["Hello"], matches: [match]),
+            steps: [
+                StepRecord(
+                    index: 0, action: "expect", description: "expect \"Hello\" is visible", point: nil,
+                    frameBefore: "hello-01", frameAfter: "hello-01", ok: true, note: "found \"Hello\"", seconds: 0.25)
+            ],
+            seconds: 1.5),
+        CaseResult(
+            id: "count", verdict: .fail, reason: "Expected \"Count: 1\" is visible, but it was not found on screen.",
+            evidence: Evidence(frames: ["count-02"], text: ["Count: 0", "<script>alert(1)</script>"]),
+            steps: [
+                StepRecord(
+                    index: 0, action: "click", description: "click \"Add\"", point: Point(x: 30, y: 20),
+                    frameBefore: "count-01", frameAfter: "count-02", ok: true, note: nil, seconds: 0.5),
+                StepRecord(
+                    index: 1, action: "expect", description: "expect \"Count: 1\" is visible", point: nil,
+                    frameBefore: "count-02", frameAfter: "count-02", ok: false, note: "not found", seconds: 2.5),
+            ],
+            seconds: 4),
     ]
     report.status = .completed
     report.seconds = 6
@@ -50,8 +63,9 @@ func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation
         return
     }
     let golden = try String(contentsOf: url, encoding: .utf8)
-    #expect(text == golden, "\(name) differs from its golden file; re-record with APPJUDGE_RECORD_GOLDEN=1 if the change is intended",
-            sourceLocation: sourceLocation)
+    #expect(
+        text == golden, "\(name) differs from its golden file; re-record with APPJUDGE_RECORD_GOLDEN=1 if the change is intended",
+        sourceLocation: sourceLocation)
 }
 
 @Suite("Reports")

@@ -1,14 +1,16 @@
 import Foundation
-@testable import Suite
 import TestSupport
 import Testing
+
+@testable import Suite
 
 @Suite("Task files")
 struct TaskLoaderTests {
     @Test func theTodoTaskLoads() throws {
         let task = try TaskLoader.load(directory: Repo.todoTask)
         #expect(task.spec.id == "todo-list")
-        #expect(task.spec.cases.map(\.id) == ["heading", "add-button", "add-enter", "blank-ignored", "toggle-done", "delete", "persist", "clear-done"])
+        #expect(
+            task.spec.cases.map(\.id) == ["heading", "add-button", "add-enter", "blank-ignored", "toggle-done", "delete", "persist", "clear-done"])
         #expect(task.spec.cases.allSatisfy { $0.script != nil })
         #expect(task.spec.app.viewport == TaskSpec.Viewport(width: 800, height: 600))
     }
@@ -20,25 +22,38 @@ struct TaskLoaderTests {
     }
 
     static let valid = """
-    {"id": "t", "scenario": "display", "requirement": "r", "cases": [{"id": "c", "description": "d", "script": [{"click": "Add"}]}]}
-    """
+        {"id": "t", "scenario": "display", "requirement": "r", "cases": [{"id": "c", "description": "d", "script": [{"click": "Add"}]}]}
+        """
 
     /// Every broken file gets one sentence naming the file and the field.
-    @Test("bad task files name the field", arguments: [
-        (#"{"id": "t", "scenario": "display", "cases": []}"#, "requirement: is missing"),
-        (#"{"id": "t", "scenario": "sports", "requirement": "r", "cases": []}"#, "scenario:"),
-        (#"{"id": "t", "scenario": "display", "requirement": "r", "cases": [{"id": "c", "description": "d", "script": [{"clik": "Add"}]}]}"#,
-         "cases[0].script[0].clik: unknown step 'clik'"),
-        (#"{"id": "t", "scenario": "display", "requirement": "r", "cases": [{"id": "c", "description": "d", "script": [{"wait": "long"}]}]}"#,
-         "cases[0].script[0].wait: has the wrong type"),
-        (#"{"id": "t", "scenario": "display", "requirement": "r", "cases": [{"id": "c", "description": "d"}, {"id": "c", "description": "e"}]}"#,
-         "cases[1].id: 'c' is used by another case"),
-        (#"{"id": "t", "scenario": "display", "requirement": "r", "cases": [{"id": "c", "description": "d", "script": [{"expect": {"text": "x"}}]}]}"#,
-         "cases[0].script[0].expect: an expectation on \"text\" needs"),
-        (#"{"id": "Bad Id", "scenario": "display", "requirement": "r", "cases": [{"id": "c", "description": "d"}]}"#, "id: 'Bad Id' is not a valid id"),
-        (#"{"id": "t", "scenario": "display", "requirement": "r", "cases": []}"#, "cases: the task has no cases"),
-        (#"{"id": "t", "#, "is not valid JSON"),
-    ])
+    @Test(
+        "bad task files name the field",
+        arguments: [
+            (#"{"id": "t", "scenario": "display", "cases": []}"#, "requirement: is missing"),
+            (#"{"id": "t", "scenario": "sports", "requirement": "r", "cases": []}"#, "scenario:"),
+            (
+                #"{"id": "t", "scenario": "display", "requirement": "r", "cases": [{"id": "c", "description": "d", "script": [{"clik": "Add"}]}]}"#,
+                "cases[0].script[0].clik: unknown step 'clik'"
+            ),
+            (
+                #"{"id": "t", "scenario": "display", "requirement": "r", "cases": [{"id": "c", "description": "d", "script": [{"wait": "long"}]}]}"#,
+                "cases[0].script[0].wait: has the wrong type"
+            ),
+            (
+                #"{"id": "t", "scenario": "display", "requirement": "r", "cases": [{"id": "c", "description": "d"}, {"id": "c", "description": "e"}]}"#,
+                "cases[1].id: 'c' is used by another case"
+            ),
+            (
+                #"{"id": "t", "scenario": "display", "requirement": "r", "cases": [{"id": "c", "description": "d", "script": [{"expect": {"text": "x"}}]}]}"#,
+                "cases[0].script[0].expect: an expectation on \"text\" needs"
+            ),
+            (
+                #"{"id": "Bad Id", "scenario": "display", "requirement": "r", "cases": [{"id": "c", "description": "d"}]}"#,
+                "id: 'Bad Id' is not a valid id"
+            ),
+            (#"{"id": "t", "scenario": "display", "requirement": "r", "cases": []}"#, "cases: the task has no cases"),
+            (#"{"id": "t", "#, "is not valid JSON"),
+        ])
     func badFiles(json: String, message: String) throws {
         let dir = Scratch.directory("task")
         defer { try? FileManager.default.removeItem(at: dir) }
