@@ -13,11 +13,12 @@ public enum AppJudgeCLI {
         a verdict with evidence for every case.
 
         Usage:
-          appjudge run --task DIR --repo DIR [--out DIR] [--run-id ID] [--case ID[,ID...]]
+          appjudge run --task DIR --repo DIR [--out DIR] [--run-id ID] [--case ID[,ID...]] [--workers N]
               Evaluate the repository against the task in DIR (a folder with task.json).
               --out DIR      run folder for results (default: results/<run-id>)
               --run-id ID    name of the run (default: date and time)
               --case IDS     only these cases
+          --workers N    cases run at once, each on its own private display (default 2)
           appjudge bench capture [--frames N] [--width W --height H]
               Measure capture + PNG encode against ImageMagick and xwd; one JSON object per line.
           appjudge ocr FILE.png [--scale S] [--dump OUT.png]
@@ -99,7 +100,7 @@ public enum AppJudgeCLI {
 
     static func run(_ args: [String]) -> Int32 {
         let parsed: [String: String]
-        switch options(args, allowed: ["task", "repo", "out", "run-id", "case"]) {
+        switch options(args, allowed: ["task", "repo", "out", "run-id", "case", "workers"]) {
         case .success(let o): parsed = o
         case .failure(let e):
             if e.description == "help" { print(usage); return 0 }
@@ -124,6 +125,13 @@ public enum AppJudgeCLI {
             repository: URL(fileURLWithPath: repo, relativeTo: cwd).standardizedFileURL,
             output: out, runId: runId, sandboxDirectory: home.appendingPathComponent("sandbox"))
         options.caseFilter = parsed["case"].map { $0.split(separator: ",").map(String.init) } ?? []
+        if let workers = parsed["workers"] {
+            guard let n = Int(workers), (1...16).contains(n) else {
+                printError("--workers must be a whole number from 1 to 16, not '\(workers)'.")
+                return ExitCode.badInput
+            }
+            options.workers = n
+        }
         let interrupt = Interrupt()
         interrupt.install()
         let evaluation = Evaluation(options: options, interrupt: interrupt)
