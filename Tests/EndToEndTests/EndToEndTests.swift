@@ -123,7 +123,7 @@ struct CommandLineTests {
             (["run", "--task", "tasks/todo-list", "--repo", "/nonexistent/repo"], "The repository /nonexistent/repo does not exist"),
             (["run", "--task", "tasks/todo-list", "--repo", "sandbox"], "has nothing to serve: no index.html"),
             (["run", "--task", "tasks/todo-list", "--repo", "tasks/todo-list/reference", "--case", "nope"], "No case of"),
-        (["run", "--task", "tasks/todo-list", "--repo", "tasks/todo-list/reference", "--workers", "0"], "--workers must be a whole number"),
+            (["run", "--task", "tasks/todo-list", "--repo", "tasks/todo-list/reference", "--workers", "0"], "--workers must be a whole number"),
         ])
     func badInput(arguments: [String], message: String) throws {
         let r = try CLI.run(arguments)
