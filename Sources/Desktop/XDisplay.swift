@@ -65,8 +65,9 @@ public final class XDisplay: @unchecked Sendable {
 
     deinit { close() }
 
-    /// Runs `body` holding the connection, then surfaces any X error it caused.
-    private func checked<T>(_ body: (OpaquePointer) -> T) throws(DesktopError) -> T {
+    /// Runs `body` holding the connection, then surfaces any X error it caused, except the
+    /// error codes in `tolerating`.
+    private func checked<T>(tolerating: Set<Int> = [], _ body: (OpaquePointer) -> T) throws(DesktopError) -> T {
         lock.lock()
         defer { lock.unlock() }
         xErrorLock.lock()
@@ -76,7 +77,7 @@ public final class XDisplay: @unchecked Sendable {
         let error = lastXError
         lastXError = nil
         xErrorLock.unlock()
-        if let error { throw .xError(request: error.request, code: error.code, message: error.text) }
+        if let error, !tolerating.contains(error.code) { throw .xError(request: error.request, code: error.code, message: error.text) }
         return result
     }
 
@@ -134,7 +135,9 @@ public final class XDisplay: @unchecked Sendable {
     /// All windows below the root (depth first) with their `_NET_WM_PID`, title and geometry.
     public func windows() throws(DesktopError) -> [WindowInfo] {
         let rootWindow = root
-        return try checked { display in
+        // Apps create and destroy windows while the tree is walked: one that is gone by the time
+        // it is asked about (BadWindow) is skipped, not an error.
+        return try checked(tolerating: [Int(BadWindow)]) { display in
             let pidAtom = XInternAtom(display, "_NET_WM_PID", 0)
             var result: [WindowInfo] = []
             func walk(_ window: Window) {

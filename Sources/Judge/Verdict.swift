@@ -66,9 +66,11 @@ public struct CaseResult: Sendable, Codable, Equatable {
     public var seconds: Double
     /// Seconds from launching the app until it was ready, for this case's fresh instance.
     public var appStartSeconds: Double?
+    /// Seconds spent reading frames with OCR in this case.
+    public var ocrSeconds: Double?
 
     private enum CodingKeys: String, CodingKey {
-        case id, verdict, reason, evidence, steps, seconds, appStartSeconds = "app_start_seconds"
+        case id, verdict, reason, evidence, steps, seconds, appStartSeconds = "app_start_seconds", ocrSeconds = "ocr_seconds"
     }
 
     public init(id: String, verdict: Verdict, reason: String, evidence: Evidence = Evidence(), steps: [StepRecord] = [], seconds: Double = 0) {

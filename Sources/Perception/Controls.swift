@@ -150,4 +150,28 @@ public enum ControlFinder {
         }
         return found
     }
+
+    /// Button-like regions in `region`: closed rectangular outlines (raised or sunken relief,
+    /// flat borders, the edge of a filled key) of button size. This is how a grid of one-character
+    /// keys (a calculator) is found: tesseract's page layout finds no text there at all.
+    public static func buttons(in image: Image, region: Rect? = nil) -> [Rect] {
+        guard let area = (region ?? image.bounds).intersection(image.bounds) else { return [] }
+        let w = area.width, h = area.height
+        let luma = image.cropped(to: area).luma()
+        var edge = [Bool](repeating: false, count: w * h)
+        for y in 0..<h {
+            for x in 0..<w {
+                let v = Int(luma[y * w + x])
+                let right = x + 1 < w ? Int(luma[y * w + x + 1]) : v
+                let down = y + 1 < h ? Int(luma[(y + 1) * w + x]) : v
+                if abs(v - right) > 24 || abs(v - down) > 24 { edge[y * w + x] = true }
+            }
+        }
+        let found = rings(width: w, height: h, minimumSide: 18, ink: { edge[$0] }).compactMap { box, _, rimShare -> Rect? in
+            guard (18...320).contains(box.width), (18...160).contains(box.height), rimShare >= 0.8 else { return nil }
+            return Rect(x: area.x + box.x, y: area.y + box.y, width: box.width, height: box.height)
+        }
+        // A key drawn with two nested outlines (a focus ring, a bevel) counts once: the outer one.
+        return found.filter { box in !found.contains { $0 != box && $0.area > box.area && $0.intersection(box) == box } }
+    }
 }

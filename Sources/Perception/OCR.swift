@@ -67,6 +67,7 @@ public final class TesseractOCR: TextRecognizer, @unchecked Sendable {
     private let api: OpaquePointer
     private let lock = NSLock()
     public let scale: Double
+    let pageSegmentation: TessPageSegMode
 
     public init(language: String = "eng", scale: Double = 1.5, pageSegmentation: TessPageSegMode = PSM_SPARSE_TEXT) throws(OCRError) {
         guard let api = TessBaseAPICreate() else { throw .initFailed(language: language) }
@@ -76,6 +77,7 @@ public final class TesseractOCR: TextRecognizer, @unchecked Sendable {
         }
         self.api = api
         self.scale = scale
+        self.pageSegmentation = pageSegmentation
         TessBaseAPISetPageSegMode(api, pageSegmentation)
         // Keep tesseract's diagnostics off the user's terminal.
         _ = TessBaseAPISetVariable(api, "debug_file", "/dev/null")
@@ -124,10 +126,63 @@ public final class TesseractOCR: TextRecognizer, @unchecked Sendable {
         return TextReading(words: kept, seconds: Date().timeIntervalSince(start))
     }
 
+    /// Reads the label of every button-like region in `region` (see `ControlFinder.buttons`)
+    /// that holds no word of `known` yet, one region at a time: the key's inside is cut out,
+    /// made dark-on-light from its own fill, upscaled 3x with a white margin and read as one
+    /// line, then, if that finds nothing, as one character. Returns the labels as words whose
+    /// boxes are the buttons, so scripts can click "7" or "=" like any other text.
+    public func readButtons(_ image: Image, in region: Rect? = nil, known: [Word] = []) throws(OCRError) -> [Word] {
+        lock.lock()
+        defer { lock.unlock() }
+        var labels: [Word] = []
+        for button in ControlFinder.buttons(in: image, region: region) {
+            if known.contains(where: { button.contains($0.box.center) }) { continue }
+            // Past the key's border and bevel, which tesseract would take for strokes.
+            let inner = button.insetBy(max(4, min(button.width, button.height) / 8))
+            guard inner.width > 4, inner.height > 4 else { continue }
+            var grey = image.cropped(to: inner).luma()
+            if Self.median(grey) < 128 {
+                for i in grey.indices { grey[i] = 255 - grey[i] }
+            }
+            // A white margin around the glyph: tesseract drops characters that touch the edge.
+            let margin = 8
+            let width = inner.width + 2 * margin, height = inner.height + 2 * margin
+            var padded = [UInt8](repeating: 255, count: width * height)
+            for y in 0..<inner.height {
+                for x in 0..<inner.width { padded[(y + margin) * width + x + margin] = grey[y * inner.width + x] }
+            }
+            // A label whose ink is about as wide as it is tall is one character: read it as one
+            // (line mode turns "=" into a dash and "*" into letters).
+            let ink = Self.inkBox(grey, width: inner.width, height: inner.height)
+            let single = ink.map { $0.width <= $0.height * 3 / 2 } ?? false
+            var text = ""
+            if let symbol = GlyphShapes.classify(ink: grey.map { $0 < 128 }, width: inner.width, height: inner.height) {
+                text = String(symbol)
+            }
+            for mode in single ? [PSM_SINGLE_CHAR, PSM_SINGLE_LINE] : [PSM_SINGLE_LINE, PSM_SINGLE_CHAR] where text.isEmpty {
+                TessBaseAPISetPageSegMode(api, mode)
+                let words = try recognize(padded, width: width, height: height, origin: Point(x: 0, y: 0), scale: 2)
+                text = words.map(\.text).joined(separator: " ").trimmingCharacters(in: .whitespaces)
+            }
+            TessBaseAPISetPageSegMode(api, pageSegmentation)
+            // One connected, roughly square blot of ink is one character, whatever the model adds
+            // ("C" comes back as "Cc").
+            if single, text.count > 1,
+                GlyphShapes.components(grey.map { $0 < 128 }, width: inner.width, height: inner.height)
+                    .filter({ $0.count >= 3 }).count == 1
+            {
+                text = String(text.prefix(1))
+            }
+            if !text.isEmpty { labels.append(Word(text: text, box: button, confidence: 90)) }
+        }
+        return labels
+    }
+
     /// One tesseract pass over a grey picture (TessBaseAPISetImage + TessBaseAPIRecognize, then
     /// TessResultIterator), upscaled by `scale`; boxes are returned in frame pixels, offset by
     /// `origin`.
-    private func recognize(_ grey: [UInt8], width: Int, height: Int, origin: Point) throws(OCRError) -> [Word] {
+    private func recognize(_ grey: [UInt8], width: Int, height: Int, origin: Point, scale: Double? = nil) throws(OCRError) -> [Word] {
+        let scale = scale ?? self.scale
         let (pixels, w, h) = scale == 1 ? (grey, width, height) : Self.upscale(grey, width: width, height: height, by: scale)
         return try pixels.withUnsafeBufferPointer { buffer throws(OCRError) -> [Word] in
             TessBaseAPISetImage(api, buffer.baseAddress, Int32(w), Int32(h), 1, Int32(w))
@@ -166,6 +221,17 @@ public final class TesseractOCR: TextRecognizer, @unchecked Sendable {
             for y in box.y..<box.maxY { out[box.x, y] = RGB(255, 0, 0); out[box.maxX - 1, y] = RGB(255, 0, 0) }
         }
         return out
+    }
+
+    /// The box around the dark pixels of a dark-on-light picture, if any.
+    static func inkBox(_ grey: [UInt8], width: Int, height: Int) -> Rect? {
+        var minX = width, minY = height, maxX = -1, maxY = -1
+        for y in 0..<height {
+            for x in 0..<width where grey[y * width + x] < 128 {
+                minX = min(minX, x); maxX = max(maxX, x); minY = min(minY, y); maxY = max(maxY, y)
+            }
+        }
+        return maxX < 0 ? nil : Rect(x: minX, y: minY, width: maxX - minX + 1, height: maxY - minY + 1)
     }
 
     static func median(_ values: [UInt8]) -> UInt8 {

@@ -27,7 +27,7 @@ public enum TextSearch {
     /// Every place `phrase` appears in `reading`, best match first per place, top to bottom.
     public static func find(_ phrase: String, in reading: TextReading) -> [TextMatch] {
         let wanted = tokens(of: phrase)
-        guard !wanted.isEmpty else { return [] }
+        guard !wanted.isEmpty else { return findSymbol(phrase, in: reading) }
         let wantedJoined = foldConfusions(wanted.joined())
         let wantedDigits = digits(of: wantedJoined)
         // One misread letter is tolerated per long word; short words must read exactly.
@@ -56,6 +56,19 @@ public enum TextSearch {
             }
         }
         return matches.sorted { ($0.box.y, $0.box.x) < ($1.box.y, $1.box.x) }
+    }
+
+    /// A label with no letters or digits (an operator key: "+", "=", "÷") matches a word that
+    /// is exactly that symbol, dash variants folded together and stray borders ("|") ignored.
+    static func findSymbol(_ phrase: String, in reading: TextReading) -> [TextMatch] {
+        func fold(_ text: String) -> String {
+            String(text.filter { !$0.isWhitespace && $0 != "|" }.map { "—–−".contains($0) ? "-" : $0 })
+        }
+        let wanted = fold(phrase)
+        guard !wanted.isEmpty else { return [] }
+        return reading.words.filter { fold($0.text) == wanted }
+            .map { TextMatch(text: $0.text, box: $0.box, similarity: 1) }
+            .sorted { ($0.box.y, $0.box.x) < ($1.box.y, $1.box.x) }
     }
 
     /// The best match of `phrase`, preferring the most similar and then the topmost.

@@ -194,7 +194,7 @@ public enum AppJudgeCLI {
             return ExitCode.badInput
         }
         let parsed: [String: String]
-        switch options(Array(args.dropFirst()), allowed: ["scale", "dump"]) {
+        switch options(Array(args.dropFirst()), allowed: ["scale", "dump", "buttons"]) {
         case .success(let o): parsed = o
         case .failure(let e):
             printError(e.description)
@@ -216,6 +216,15 @@ public enum AppJudgeCLI {
                 print("\(pad("(\(b.x),\(b.y) \(b.width)x\(b.height))", 22)) \(line.text)")
             }
             print(String(format: "%d words in %.0f ms", reading.words.count, reading.seconds * 1000))
+            if let region = parsed["buttons"] {
+                let n = region.split(separator: ",").compactMap { Int($0) }
+                guard n.count == 4 else {
+                    printError("--buttons takes the region to search as X,Y,WIDTH,HEIGHT.")
+                    return ExitCode.badInput
+                }
+                let keys = try engine.readButtons(image, in: Rect(x: n[0], y: n[1], width: n[2], height: n[3]), known: reading.words)
+                for key in keys { print("\(pad("[\(key.box.x),\(key.box.y) \(key.box.width)x\(key.box.height)]", 22)) \(key.text)") }
+            }
             return 0
         } catch let error as PNGError {
             printError("\(file): \(error)")

@@ -230,6 +230,7 @@ public final class Evaluation: @unchecked Sendable {
         var result = judge.run(testCase, session: session, observer: observer, cancelled: { [interrupt] in interrupt.isSet })
         result.seconds = Date().timeIntervalSince(start)
         result.appStartSeconds = ready
+        result.ocrSeconds = observer.ocrSeconds
         return (result, true)
     }
 

@@ -7,7 +7,6 @@ final class FrameDirectory: FrameSink, @unchecked Sendable {
     let url: URL
     private let lock = NSLock()
     private(set) var frames: [String: (png: [UInt8], width: Int, height: Int)] = [:]
-    private(set) var encodeSeconds = 0.0
 
     init(url: URL) throws {
         self.url = url
@@ -15,13 +14,11 @@ final class FrameDirectory: FrameSink, @unchecked Sendable {
     }
 
     func keep(_ image: Image, id: String) throws {
-        let start = Date()
         let png = try PNG.encode(image)
         try Data(png).write(to: url.appendingPathComponent("\(id).png"))
         lock.lock()
         defer { lock.unlock() }
         frames[id] = (png, image.width, image.height)
-        encodeSeconds += Date().timeIntervalSince(start)
     }
 
     var snapshot: [String: (png: [UInt8], width: Int, height: Int)] {

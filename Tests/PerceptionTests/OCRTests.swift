@@ -50,3 +50,24 @@ struct OCRTests {
         #expect(scaled.words.count >= native.words.count - 1)
     }
 }
+
+/// A tkinter calculator on a private display without a window manager: a grid of one-character
+/// keys that whole-page OCR does not read at all.
+@Suite("Button labels")
+struct ButtonLabelTests {
+    @Test func readsEveryKeyOfACalculator() throws {
+        let image = try PNG.decode(Array(try Data(contentsOf: Repo.fixture("frames/calculator-tk.png"))))
+        let window = Rect(x: 0, y: 0, width: 336, height: 255)
+        let engine = try TesseractOCR()
+        let keys = try engine.readButtons(image, in: window)
+        let labels = Set(keys.map(\.text))
+        for key in ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "+", "-", "*", "/", "=", "C"] {
+            #expect(labels.contains(key), "key \(key) not read; read \(keys.map { "\($0.text)@\($0.box.x),\($0.box.y)" })")
+        }
+        // Each label's box is its key: "7" is top left, "+" bottom right.
+        let seven = try #require(keys.first { $0.text == "7" })
+        let plus = try #require(keys.first { $0.text == "+" })
+        #expect(seven.box.contains(Point(x: 41, y: 80)))
+        #expect(plus.box.contains(Point(x: 293, y: 230)))
+    }
+}

@@ -75,3 +75,45 @@ struct TextSearchTests {
         #expect(r.lines.map(\.text) == ["Remaining: 0", "Clear done"])
     }
 }
+
+@Suite("Symbol labels")
+struct SymbolSearchTests {
+    @Test func operatorsMatchExactly() {
+        let r = reading([[("7", 10), ("+", 60), ("—", 110), ("=", 160), ("|*|", 210)]])
+        #expect(TextSearch.find("+", in: r).map(\.box.x) == [60])
+        #expect(TextSearch.find("-", in: r).map(\.box.x) == [110])
+        #expect(TextSearch.find("=", in: r).map(\.box.x) == [160])
+        #expect(TextSearch.find("*", in: r).map(\.box.x) == [210])
+        #expect(TextSearch.find("/", in: r).isEmpty)
+    }
+}
+
+/// Glyphs drawn on a grid: '#' is ink.
+func glyph(_ rows: [String]) -> (ink: [Bool], width: Int, height: Int) {
+    (rows.flatMap { $0.map { $0 == "#" } }, rows[0].count, rows.count)
+}
+
+@Suite("Operator glyphs")
+struct GlyphShapeTests {
+    static let shapes: [(String, [String], Character?)] = [
+        ("minus", ["..........", ".########.", ".########.", ".........."], "-"),
+        ("equals", ["..........", ".########.", ".########.", "..........", "..........", ".########.", ".########.", ".........."], "="),
+        ("plus", ["....##....", "....##....", "....##....", "##########", "##########", "....##....", "....##....", "....##...."], "+"),
+        (
+            "slash",
+            [".......##", "......##.", "......##.", ".....##..", "....##...", "...##....", "...##....", "..##.....", ".##......", "##......."], "/"
+        ),
+        ("asterisk", ["#...#...#", ".#..#..#.", "..#.#.#..", "...###...", "#########", "...###...", "..#.#.#..", ".#..#..#.", "#...#...#"], "*"),
+        ("divide", ["...##...", "...##...", "........", "########", "########", "........", "...##...", "...##..."], "÷"),
+        ("one", ["...##...", "..###...", ".####...", "...##...", "...##...", "...##...", "...##...", ".######."], nil),
+        ("zero", [".####.", "##..##", "##..##", "##..##", "##..##", "##..##", ".####."], nil),
+        ("seven", ["#######", ".....##", "....##.", "...##..", "..##...", "..##...", "..##..."], nil),
+    ]
+
+    @Test("operators are told from digits", arguments: shapes.indices)
+    func classify(index: Int) {
+        let (name, rows, expected) = Self.shapes[index]
+        let g = glyph(rows)
+        #expect(GlyphShapes.classify(ink: g.ink, width: g.width, height: g.height) == expected, "\(name)")
+    }
+}

@@ -1,0 +1,103 @@
+import Imaging
+
+/// Recognises the operator glyphs of calculator-like keys by their geometry: `-`, `=`, `+`,
+/// `/`, `*`, `×` and `÷`. Tesseract's models read these poorly in isolation ("=" as a dash,
+/// "*" as "oe"); their shapes are simple enough to decide exactly. Anything else is nil, and
+/// the caller falls back to OCR.
+public enum GlyphShapes {
+    /// `ink` marks the glyph's dark pixels in a `width` x `height` picture.
+    public static func classify(ink: [Bool], width: Int, height: Int) -> Character? {
+        let parts = components(ink, width: width, height: height).filter { $0.count >= 3 }
+        guard !parts.isEmpty, parts.count <= 3 else { return nil }
+        func isBar(_ p: Part) -> Bool { p.box.width >= 2 * p.box.height && Double(p.count) / Double(p.box.area) > 0.6 }
+        if parts.count == 2 {
+            let (a, b) = (parts[0], parts[1])
+            let stacked = a.box.maxY <= b.box.y || b.box.maxY <= a.box.y
+            if isBar(a), isBar(b), stacked, abs(a.box.width - b.box.width) <= max(2, a.box.width / 5) { return "=" }
+            return nil
+        }
+        if parts.count == 3 {
+            let sorted = parts.sorted { $0.box.y < $1.box.y }
+            let (top, bar, bottom) = (sorted[0], sorted[1], sorted[2])
+            if isBar(bar), top.box.width < bar.box.width / 2, bottom.box.width < bar.box.width / 2,
+                top.box.maxY <= bar.box.y, bar.box.maxY <= bottom.box.y
+            {
+                return "÷"
+            }
+            return nil
+        }
+        let p = parts[0], box = p.box
+        if isBar(p) { return "-" }
+        // Share of each row / column of the box that is ink, through the middle.
+        func row(_ y: Int) -> Double { Double((box.x..<box.maxX).filter { ink[y * width + $0] }.count) / Double(box.width) }
+        func column(_ x: Int) -> Double { Double((box.y..<box.maxY).filter { ink[$0 * width + x] }.count) / Double(box.height) }
+        let fill = Double(p.count) / Double(box.area)
+        let square = box.width * 10 >= box.height * 7 && box.height * 10 >= box.width * 7
+        let midRow = max(row(box.midY), row(box.midY - 1), row(box.midY + 1))
+        let midColumn = max(column(box.midX), column(box.midX - 1), column(box.midX + 1))
+        let centre = ink[box.midY * width + box.midX]
+        let corner = max(2, box.width / 3)
+        let corners = [(box.x, box.y), (box.maxX - corner, box.y), (box.x, box.maxY - corner), (box.maxX - corner, box.maxY - corner)]
+            .filter { cx, cy in (cy..<cy + corner).contains { y in (cx..<cx + corner).contains { ink[y * width + $0] } } }.count
+        // Digits have full-width bars at their top or bottom (1, 2, 7); operators do not.
+        let openEnds = row(box.y) < 0.7 && row(box.maxY - 1) < 0.7
+        if square && fill < 0.5 && centre && openEnds {
+            // A plus is two full bars with empty corners; an asterisk (five or six arms) and a
+            // multiplication cross reach into the corners.
+            if midRow >= 0.8 && midColumn >= 0.8 && corners < 2 { return "+" }
+            if (midRow >= 0.8 || midColumn >= 0.8) && corners >= 3 { return "*" }
+            if midRow < 0.5 && midColumn < 0.5 && corners >= 3 { return "×" }
+        }
+        // A slash: a thin stroke in every row, moving steadily from one side to the other.
+        if box.height >= box.width {
+            var centres: [Double] = []
+            var thin = true
+            for y in box.y..<box.maxY {
+                let xs = (box.x..<box.maxX).filter { ink[y * width + $0] }
+                guard !xs.isEmpty else { continue }
+                if xs.count > max(3, box.width * 2 / 5) { thin = false }
+                centres.append(Double(xs.reduce(0, +)) / Double(xs.count))
+            }
+            if thin, centres.count >= box.height * 3 / 4, let first = centres.first, let last = centres.last,
+                first - last >= Double(box.width) * 0.5
+            {
+                return "/"
+            }
+        }
+        return nil
+    }
+
+    struct Part {
+        var box: Rect
+        var count: Int
+    }
+
+    static func components(_ ink: [Bool], width: Int, height: Int) -> [Part] {
+        var seen = [Bool](repeating: false, count: ink.count)
+        var parts: [Part] = []
+        var stack: [Int] = []
+        for start in ink.indices where ink[start] && !seen[start] {
+            seen[start] = true
+            stack.append(start)
+            var minX = width, minY = height, maxX = 0, maxY = 0, count = 0
+            while let p = stack.popLast() {
+                count += 1
+                let px = p % width, py = p / width
+                minX = min(minX, px); maxX = max(maxX, px); minY = min(minY, py); maxY = max(maxY, py)
+                for dy in -1...1 {
+                    for dx in -1...1 {
+                        let nx = px + dx, ny = py + dy
+                        guard nx >= 0, ny >= 0, nx < width, ny < height else { continue }
+                        let q = ny * width + nx
+                        if ink[q] && !seen[q] {
+                            seen[q] = true
+                            stack.append(q)
+                        }
+                    }
+                }
+            }
+            parts.append(Part(box: Rect(x: minX, y: minY, width: maxX - minX + 1, height: maxY - minY + 1), count: count))
+        }
+        return parts
+    }
+}
