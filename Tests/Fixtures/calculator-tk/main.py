@@ -1,4 +1,5 @@
-"""A small calculator: the reference implementation of tasks/calculator."""
+"""The tkinter calculator shown in Tests/Fixtures/frames/calculator-tk.png (captured on a 640x480
+Xvfb without a window manager). Groundwork for the calculator task of issue 3."""
 import tkinter as tk
 
 root = tk.Tk()
