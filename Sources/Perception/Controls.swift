@@ -15,17 +15,7 @@ public enum ControlFinder {
     public static func checkboxes(in image: Image, region: Rect, excluding words: [Word]) -> [Rect] {
         guard let area = region.intersection(image.bounds) else { return [] }
         let w = area.width, h = area.height
-        let luma = image.cropped(to: area).luma()
-        // Edge map: a pixel differs strongly from its right or lower neighbour.
-        var edge = [Bool](repeating: false, count: w * h)
-        for y in 0..<h {
-            for x in 0..<w {
-                let v = Int(luma[y * w + x])
-                let right = x + 1 < w ? Int(luma[y * w + x + 1]) : v
-                let down = y + 1 < h ? Int(luma[(y + 1) * w + x]) : v
-                if abs(v - right) > 28 || abs(v - down) > 28 { edge[y * w + x] = true }
-            }
-        }
+        let edge = edges(image.cropped(to: area).luma(), width: w, height: h, threshold: 28)
         // Connected components of edge pixels, with how much of each lies along its box's rim:
         // a checkbox is an outline (ticked: an outline with a separate tick inside), a glyph of
         // the same size is strokes across its box.
@@ -113,14 +103,28 @@ public enum ControlFinder {
 
     /// Connected ink (8-neighbour) with the share of its pixels near its box's edge.
     static func rings(width: Int, height: Int, minimumSide: Int = 10, ink: (Int) -> Bool) -> [(Rect, Int, Double)] {
+        inkComponents(width: width, height: height, ink: ink).compactMap { box, members in
+            guard box.width >= minimumSide, box.height >= minimumSide else { return nil }
+            // Rounded corners (pills) stray from the box edge by about 0.3 of their radius.
+            let band = max(2, min(box.width, box.height) / 6)
+            let onEdge = members.filter { p in
+                let x = p % width, y = p / width
+                return x - box.x < band || box.maxX - 1 - x < band || y - box.y < band || box.maxY - 1 - y < band
+            }.count
+            return (box, members.count, Double(onEdge) / Double(members.count))
+        }
+    }
+
+    /// Connected components (8-neighbour) of the pixels where `ink` holds: each with its box
+    /// and its pixel indices.
+    static func inkComponents(width: Int, height: Int, ink: (Int) -> Bool) -> [(box: Rect, members: [Int])] {
         var seen = [Bool](repeating: false, count: width * height)
-        var found: [(Rect, Int, Double)] = []
+        var found: [(box: Rect, members: [Int])] = []
         var stack: [Int] = []
-        var members: [Int] = []
         for start in 0..<(width * height) where !seen[start] && ink(start) {
             seen[start] = true
             stack.append(start)
-            members.removeAll(keepingCapacity: true)
+            var members: [Int] = []
             var minX = width, minY = height, maxX = 0, maxY = 0
             while let p = stack.popLast() {
                 members.append(p)
@@ -138,17 +142,23 @@ public enum ControlFinder {
                     }
                 }
             }
-            let box = Rect(x: minX, y: minY, width: maxX - minX + 1, height: maxY - minY + 1)
-            guard box.width >= minimumSide, box.height >= minimumSide else { continue }
-            // Rounded corners (pills) stray from the box edge by about 0.3 of their radius.
-            let band = max(2, min(box.width, box.height) / 6)
-            let onEdge = members.filter { p in
-                let x = p % width, y = p / width
-                return x - minX < band || maxX - x < band || y - minY < band || maxY - y < band
-            }.count
-            found.append((box, members.count, Double(onEdge) / Double(members.count)))
+            found.append((Rect(x: minX, y: minY, width: maxX - minX + 1, height: maxY - minY + 1), members))
         }
         return found
+    }
+
+    /// Edge map: where a pixel differs from its right or lower neighbour by more than `threshold`.
+    static func edges(_ luma: [UInt8], width: Int, height: Int, threshold: Int) -> [Bool] {
+        var edge = [Bool](repeating: false, count: width * height)
+        for y in 0..<height {
+            for x in 0..<width {
+                let v = Int(luma[y * width + x])
+                let right = x + 1 < width ? Int(luma[y * width + x + 1]) : v
+                let down = y + 1 < height ? Int(luma[(y + 1) * width + x]) : v
+                if abs(v - right) > threshold || abs(v - down) > threshold { edge[y * width + x] = true }
+            }
+        }
+        return edge
     }
 
     /// Button-like regions in `region`: closed rectangular outlines (raised or sunken relief,
@@ -157,16 +167,7 @@ public enum ControlFinder {
     public static func buttons(in image: Image, region: Rect? = nil) -> [Rect] {
         guard let area = (region ?? image.bounds).intersection(image.bounds) else { return [] }
         let w = area.width, h = area.height
-        let luma = image.cropped(to: area).luma()
-        var edge = [Bool](repeating: false, count: w * h)
-        for y in 0..<h {
-            for x in 0..<w {
-                let v = Int(luma[y * w + x])
-                let right = x + 1 < w ? Int(luma[y * w + x + 1]) : v
-                let down = y + 1 < h ? Int(luma[(y + 1) * w + x]) : v
-                if abs(v - right) > 24 || abs(v - down) > 24 { edge[y * w + x] = true }
-            }
-        }
+        let edge = edges(image.cropped(to: area).luma(), width: w, height: h, threshold: 24)
         let found = rings(width: w, height: h, minimumSide: 18, ink: { edge[$0] }).compactMap { box, _, rimShare -> Rect? in
             guard (18...320).contains(box.width), (18...160).contains(box.height), rimShare >= 0.8 else { return nil }
             return Rect(x: area.x + box.x, y: area.y + box.y, width: box.width, height: box.height)

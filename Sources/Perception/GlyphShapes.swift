@@ -73,31 +73,6 @@ public enum GlyphShapes {
     }
 
     static func components(_ ink: [Bool], width: Int, height: Int) -> [Part] {
-        var seen = [Bool](repeating: false, count: ink.count)
-        var parts: [Part] = []
-        var stack: [Int] = []
-        for start in ink.indices where ink[start] && !seen[start] {
-            seen[start] = true
-            stack.append(start)
-            var minX = width, minY = height, maxX = 0, maxY = 0, count = 0
-            while let p = stack.popLast() {
-                count += 1
-                let px = p % width, py = p / width
-                minX = min(minX, px); maxX = max(maxX, px); minY = min(minY, py); maxY = max(maxY, py)
-                for dy in -1...1 {
-                    for dx in -1...1 {
-                        let nx = px + dx, ny = py + dy
-                        guard nx >= 0, ny >= 0, nx < width, ny < height else { continue }
-                        let q = ny * width + nx
-                        if ink[q] && !seen[q] {
-                            seen[q] = true
-                            stack.append(q)
-                        }
-                    }
-                }
-            }
-            parts.append(Part(box: Rect(x: minX, y: minY, width: maxX - minX + 1, height: maxY - minY + 1), count: count))
-        }
-        return parts
+        ControlFinder.inkComponents(width: width, height: height, ink: { ink[$0] }).map { Part(box: $0.box, count: $0.members.count) }
     }
 }
