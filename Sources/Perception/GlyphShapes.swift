@@ -7,7 +7,12 @@ import Imaging
 public enum GlyphShapes {
     /// `ink` marks the glyph's dark pixels in a `width` x `height` picture.
     public static func classify(ink: [Bool], width: Int, height: Int) -> Character? {
-        let parts = components(ink, width: width, height: height).filter { $0.count >= 3 }
+        classify(ink: ink, width: width, height: height, parts: components(ink, width: width, height: height))
+    }
+
+    /// The same, for a caller that already has the ink's connected components.
+    static func classify(ink: [Bool], width: Int, height: Int, parts all: [Part]) -> Character? {
+        let parts = all.filter { $0.count >= 3 }
         guard !parts.isEmpty, parts.count <= 3 else { return nil }
         func isBar(_ p: Part) -> Bool { p.box.width >= 2 * p.box.height && Double(p.count) / Double(p.box.area) > 0.6 }
         if parts.count == 2 {

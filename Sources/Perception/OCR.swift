@@ -100,10 +100,7 @@ public final class TesseractOCR: TextRecognizer, @unchecked Sendable {
         guard image.width > 0, image.height > 0 else { return TextReading(words: []) }
         lock.lock()
         defer { lock.unlock() }
-        var luma = image.luma()
-        if Self.median(luma) < 110 {
-            for i in luma.indices { luma[i] = 255 - luma[i] }
-        }
+        let luma = Self.lightPage(image)
         var words = try recognize(luma, width: image.width, height: image.height, origin: Point(x: 0, y: 0))
         for box in ControlFinder.labelBoxes(luma: luma, width: image.width, height: image.height) {
             let inner = box.inner
@@ -128,8 +125,8 @@ public final class TesseractOCR: TextRecognizer, @unchecked Sendable {
 
     /// Reads the label of every button-like region in `region` (see `ControlFinder.buttons`)
     /// that holds no word of `known` yet, one region at a time: the key's inside is cut out,
-    /// made dark-on-light from its own fill, upscaled 3x with a white margin and read as one
-    /// line, then, if that finds nothing, as one character. Returns the labels as words whose
+    /// made dark-on-light from its own fill, given a white margin, upscaled 2x and read as one
+    /// line (one character first when its ink is one glyph; operators by `GlyphShapes`). Returns the labels as words whose
     /// boxes are the buttons, so scripts can click "7" or "=" like any other text.
     public func readButtons(_ image: Image, in region: Rect? = nil, known: [Word] = []) throws(OCRError) -> [Word] {
         lock.lock()
@@ -151,12 +148,14 @@ public final class TesseractOCR: TextRecognizer, @unchecked Sendable {
             for y in 0..<inner.height {
                 for x in 0..<inner.width { padded[(y + margin) * width + x + margin] = grey[y * inner.width + x] }
             }
+            let ink = grey.map { $0 < 128 }
+            let parts = GlyphShapes.components(ink, width: inner.width, height: inner.height)
             // A label whose ink is about as wide as it is tall is one character: read it as one
             // (line mode turns "=" into a dash and "*" into letters).
-            let ink = Self.inkBox(grey, width: inner.width, height: inner.height)
-            let single = ink.map { $0.width <= $0.height * 3 / 2 } ?? false
+            let inkBox = parts.dropFirst().reduce(parts.first?.box) { $0?.union($1.box) }
+            let single = inkBox.map { $0.width <= $0.height * 3 / 2 } ?? false
             var text = ""
-            if let symbol = GlyphShapes.classify(ink: grey.map { $0 < 128 }, width: inner.width, height: inner.height) {
+            if let symbol = GlyphShapes.classify(ink: ink, width: inner.width, height: inner.height, parts: parts) {
                 text = String(symbol)
             }
             for mode in single ? [PSM_SINGLE_CHAR, PSM_SINGLE_LINE] : [PSM_SINGLE_LINE, PSM_SINGLE_CHAR] where text.isEmpty {
@@ -167,10 +166,7 @@ public final class TesseractOCR: TextRecognizer, @unchecked Sendable {
             TessBaseAPISetPageSegMode(api, pageSegmentation)
             // One connected, roughly square blot of ink is one character, whatever the model adds
             // ("C" comes back as "Cc").
-            if single, text.count > 1,
-                GlyphShapes.components(grey.map { $0 < 128 }, width: inner.width, height: inner.height)
-                    .filter({ $0.count >= 3 }).count == 1
-            {
+            if single, text.count > 1, parts.filter({ $0.count >= 3 }).count == 1 {
                 text = String(text.prefix(1))
             }
             if !text.isEmpty { labels.append(Word(text: text, box: button, confidence: 90)) }
@@ -210,10 +206,7 @@ public final class TesseractOCR: TextRecognizer, @unchecked Sendable {
 
     /// What tesseract is given for the first stage, as a picture (for `appjudge ocr --dump`).
     public func preprocessed(_ image: Image) -> Image {
-        var luma = image.luma()
-        if Self.median(luma) < 110 {
-            for i in luma.indices { luma[i] = 255 - luma[i] }
-        }
+        let luma = Self.lightPage(image)
         var out = Image(width: image.width, height: image.height)
         for (i, v) in luma.enumerated() { out.pixels[i * 4] = v; out.pixels[i * 4 + 1] = v; out.pixels[i * 4 + 2] = v }
         for box in ControlFinder.labelBoxes(luma: luma, width: image.width, height: image.height).map(\.inner) {
@@ -223,15 +216,13 @@ public final class TesseractOCR: TextRecognizer, @unchecked Sendable {
         return out
     }
 
-    /// The box around the dark pixels of a dark-on-light picture, if any.
-    static func inkBox(_ grey: [UInt8], width: Int, height: Int) -> Rect? {
-        var minX = width, minY = height, maxX = -1, maxY = -1
-        for y in 0..<height {
-            for x in 0..<width where grey[y * width + x] < 128 {
-                minX = min(minX, x); maxX = max(maxX, x); minY = min(minY, y); maxY = max(maxY, y)
-            }
+    /// The frame in grey, inverted when the page is dark, so the page is light.
+    static func lightPage(_ image: Image) -> [UInt8] {
+        var luma = image.luma()
+        if median(luma) < 110 {
+            for i in luma.indices { luma[i] = 255 - luma[i] }
         }
-        return maxX < 0 ? nil : Rect(x: minX, y: minY, width: maxX - minX + 1, height: maxY - minY + 1)
+        return luma
     }
 
     static func median(_ values: [UInt8]) -> UInt8 {
