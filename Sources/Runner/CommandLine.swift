@@ -79,18 +79,24 @@ public enum AppJudgeCLI {
         FileHandle.standardError.write(Data("appjudge: \(message)\n".utf8))
     }
 
-    /// Parses `--name value` pairs; unknown or valueless options are usage errors.
-    static func options(_ args: [String], allowed: Set<String>) -> Result<[String: String], RunError> {
+    /// Parses `--name value` pairs. `--help` prints the usage; an unknown or valueless option
+    /// is a usage error. Either way the failure is the exit code to return.
+    static func options(_ args: [String], allowed: Set<String>) -> Result<[String: String], CommandStop> {
         var out: [String: String] = [:]
         var i = 0
         while i < args.count {
             let a = args[i]
-            if a == "--help" || a == "-h" { return .failure(.input("help")) }
+            if a == "--help" || a == "-h" {
+                print(usage)
+                return .failure(CommandStop(ExitCode.allPassed))
+            }
             guard a.hasPrefix("--"), allowed.contains(String(a.dropFirst(2))) else {
-                return .failure(.input("unknown option '\(a)'; the options are \(allowed.sorted().map { "--\($0)" }.joined(separator: ", "))."))
+                printError("unknown option '\(a)'; the options are \(allowed.sorted().map { "--\($0)" }.joined(separator: ", ")).")
+                return .failure(CommandStop(ExitCode.badInput))
             }
             guard i + 1 < args.count, !args[i + 1].hasPrefix("--") else {
-                return .failure(.input("option \(a) needs a value."))
+                printError("option \(a) needs a value.")
+                return .failure(CommandStop(ExitCode.badInput))
             }
             out[String(a.dropFirst(2))] = args[i + 1]
             i += 2
@@ -98,14 +104,17 @@ public enum AppJudgeCLI {
         return .success(out)
     }
 
+    /// The exit code of a command that stopped while parsing its options.
+    struct CommandStop: Error {
+        var code: Int32
+        init(_ code: Int32) { self.code = code }
+    }
+
     static func run(_ args: [String]) -> Int32 {
         let parsed: [String: String]
         switch options(args, allowed: ["task", "repo", "out", "run-id", "case", "workers"]) {
         case .success(let o): parsed = o
-        case .failure(let e):
-            if e.description == "help" { print(usage); return 0 }
-            printError(e.description)
-            return ExitCode.badInput
+        case .failure(let stop): return stop.code
         }
         guard let task = parsed["task"], let repo = parsed["repo"] else {
             printError("run needs --task DIR and --repo DIR. Run 'appjudge --help' for usage.")
@@ -168,9 +177,7 @@ public enum AppJudgeCLI {
         let parsed: [String: String]
         switch options(Array(args.dropFirst()), allowed: ["frames", "width", "height"]) {
         case .success(let o): parsed = o
-        case .failure(let e):
-            printError(e.description)
-            return ExitCode.badInput
+        case .failure(let stop): return stop.code
         }
         guard let home = Self.home() else {
             printError("cannot find AppJudge's repository (tasks/, sandbox/); run from it or set APPJUDGE_HOME.")
@@ -196,9 +203,7 @@ public enum AppJudgeCLI {
         let parsed: [String: String]
         switch options(Array(args.dropFirst()), allowed: ["scale", "dump", "buttons"]) {
         case .success(let o): parsed = o
-        case .failure(let e):
-            printError(e.description)
-            return ExitCode.badInput
+        case .failure(let stop): return stop.code
         }
         guard let bytes = FileManager.default.contents(atPath: file) else {
             printError("cannot read \(file).")

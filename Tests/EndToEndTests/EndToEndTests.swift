@@ -109,6 +109,11 @@ struct CommandLineTests {
         #expect(r.status == 0)
         #expect(r.output.contains("appjudge run --task DIR --repo DIR"))
         #expect(r.output.contains("Exit codes"))
+        for command in [["run", "--help"], ["ocr", "x.png", "--help"], ["bench", "capture", "--help"]] {
+            let sub = try CLI.run(command)
+            #expect(sub.status == 0, "\(command)")
+            #expect(sub.output.contains("Usage:"), "\(command): \(sub.output)")
+        }
     }
 
     /// Bad usage and bad input: exit 2 and one sentence, no stack trace.
