@@ -13,15 +13,13 @@ public protocol FrameSink: Sendable {
 public final class Observation: @unchecked Sendable {
     public let id: String
     public let image: Image
-    public let settled: Bool
     let digest: UInt64
     private let readText: () throws(OCRError) -> TextReading
     private var cached: TextReading?
 
-    init(id: String, image: Image, settled: Bool, read: @escaping () throws(OCRError) -> TextReading) {
+    init(id: String, image: Image, read: @escaping () throws(OCRError) -> TextReading) {
         self.id = id
         self.image = image
-        self.settled = settled
         self.digest = image.digest
         self.readText = read
     }
@@ -57,7 +55,7 @@ public final class Observer: @unchecked Sendable {
     /// Waits until the screen is still, then keeps the frame.
     public func observe(stableFrames: Int = 3) throws -> Observation {
         let settled = try screen.waitUntilSettled(timeout: settleTimeout, stableFrames: stableFrames)
-        return try record(settled.frame, settled: settled.settled)
+        return try record(settled.frame)
     }
 
     /// Waits up to `timeout` for the screen to differ from `previous`, then until it is still.
@@ -71,12 +69,12 @@ public final class Observer: @unchecked Sendable {
         return try observe(stableFrames: 4)
     }
 
-    private func record(_ image: Image, settled: Bool) throws -> Observation {
+    private func record(_ image: Image) throws -> Observation {
         counter += 1
         let id = String(format: "%@-%02d", prefix, counter)
         try sink.keep(image, id: id)
         let digest = image.digest
-        return Observation(id: id, image: image, settled: settled) { [self] () throws(OCRError) -> TextReading in
+        return Observation(id: id, image: image) { [self] () throws(OCRError) -> TextReading in
             if let known = readings[digest] { return known }
             let reading = try ocr.read(image)
             ocrSeconds += reading.seconds

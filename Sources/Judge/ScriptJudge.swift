@@ -39,12 +39,16 @@ public struct ScriptJudge: Sendable {
         self.reloadTimeout = reloadTimeout
     }
 
+    /// The verdict of a case that has no script: the script judge cannot decide it. Callers
+    /// check for this before launching an app for nothing.
+    public static func unscripted(_ testCase: TestCase) -> CaseResult {
+        CaseResult(id: testCase.id, verdict: .skipped, reason: "The case has no script; only an agent judge can decide it.")
+    }
+
     /// Runs the script; `cancelled` is polled between steps (Ctrl-C ends the case as skipped).
     public func run(_ testCase: TestCase, session: any AppSession, observer: Observer, cancelled: () -> Bool = { false }) -> CaseResult {
         let start = Date()
-        guard let script = testCase.script else {
-            return CaseResult(id: testCase.id, verdict: .skipped, reason: "The case has no script; only an agent judge can decide it.")
-        }
+        guard let script = testCase.script else { return Self.unscripted(testCase) }
         var steps: [StepRecord] = []
         func finish(_ verdict: Verdict, _ reason: String, _ evidence: Evidence) -> CaseResult {
             CaseResult(

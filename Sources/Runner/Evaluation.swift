@@ -143,6 +143,7 @@ public final class Evaluation: @unchecked Sendable {
         let logs = location.directory.appendingPathComponent("logs")
         try? FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
         let order = Dictionary(uniqueKeysWithValues: cases.enumerated().map { ($1.id, $0) })
+        @Sendable func inTaskOrder(_ results: inout [CaseResult]) { results.sort { order[$0.id, default: 0] < order[$1.id, default: 0] } }
         let shared = SharedProgress(report: report)
         let entry = spec.app.entry
         DispatchQueue.concurrentPerform(iterations: workers.count) { worker in
@@ -172,7 +173,7 @@ public final class Evaluation: @unchecked Sendable {
                 Self.capLog(log, bytes: 256 * 1024)
                 shared.update { report in
                     report.cases.append(result)
-                    report.cases.sort { order[$0.id, default: 0] < order[$1.id, default: 0] }
+                    inTaskOrder(&report.cases)
                     if !launched { shared.launchFailures += 1 }
                     onCase?(result)
                     save(&report)
@@ -184,7 +185,7 @@ public final class Evaluation: @unchecked Sendable {
             for testCase in cases where !report.cases.contains(where: { $0.id == testCase.id }) {
                 report.cases.append(CaseResult(id: testCase.id, verdict: .skipped, reason: "Not run: the evaluation was interrupted."))
             }
-            report.cases.sort { order[$0.id, default: 0] < order[$1.id, default: 0] }
+            inTaskOrder(&report.cases)
             report.status = .interrupted
         } else {
             report.status = .completed
@@ -206,7 +207,7 @@ public final class Evaluation: @unchecked Sendable {
     ) -> (CaseResult, launched: Bool) {
         let start = Date()
         guard testCase.script != nil else {
-            return (CaseResult(id: testCase.id, verdict: .skipped, reason: "The case has no script; only an agent judge can decide it."), true)
+            return (ScriptJudge.unscripted(testCase), true)
         }
         let process: ChildProcess
         do {
