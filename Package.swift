@@ -23,7 +23,7 @@ let package = Package(
         .target(name: "Processes", dependencies: ["CSystem"]),
         .target(name: "Desktop", dependencies: ["CX11", "CXdo", "Imaging", "Processes", "CSystem"]),
         .target(name: "Perception", dependencies: ["CTesseract", "Imaging"]),
-        .target(name: "Sandbox", dependencies: ["Processes"]),
+        .target(name: "Sandbox", dependencies: ["Processes", "Suite"]),
         .target(name: "Suite"),
         .target(name: "Judge", dependencies: ["Desktop", "Perception", "Imaging", "Suite"]),
         .target(name: "Reports", dependencies: ["Judge", "Suite", "Imaging"]),

@@ -187,6 +187,24 @@ public final class XDisplay: @unchecked Sendable {
         try windows().filter { $0.pid == pid && $0.mapped }
     }
 
+    /// The host process id of the X client that created `window`, from the X-Resource
+    /// extension. Unlike `_NET_WM_PID` (set by the client, and from inside a pid namespace a
+    /// number that means nothing out here), the server reads it from the socket's peer.
+    public func clientPID(of window: UInt) throws(DesktopError) -> Int32? {
+        try checked(tolerating: [Int(BadWindow)]) { display in
+            var spec = XResClientIdSpec(client: XID(window), mask: UInt32(XRES_CLIENT_ID_PID_MASK.rawValue))
+            var count: Int = 0
+            var ids: UnsafeMutablePointer<XResClientIdValue>?
+            guard XResQueryClientIds(display, 1, &spec, &count, &ids) == Success, let ids else { return nil }
+            defer { XResClientIdsDestroy(count, ids) }
+            for i in 0..<count where XResGetClientIdType(&ids[i]) == XRES_CLIENT_ID_PID {
+                let pid = XResGetClientPid(&ids[i])
+                if pid > 0 { return Int32(pid) }
+            }
+            return nil
+        }
+    }
+
     /// Gives `window` the keyboard focus. Without a window manager, XSetInputFocus is the only
     /// way to do this (xdo's windowactivate asks a window manager and silently does nothing).
     public func focus(window: UInt) throws(DesktopError) {

@@ -25,7 +25,7 @@ public final class Xvfb: @unchecked Sendable {
             "Xvfb",
             [
                 "-displayfd", "\(fds[1])", "-screen", "0", "\(width)x\(height)x24",
-                "-nolisten", "tcp", "-dpi", "96",
+                "-nolisten", "tcp", "-dpi", "96", "-wr",
                 // Exit when the last client disconnects: if AppJudge dies, so does its display.
                 "-terminate",
             ],

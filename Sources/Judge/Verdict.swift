@@ -68,9 +68,14 @@ public struct CaseResult: Sendable, Codable, Equatable {
     public var appStartSeconds: Double?
     /// Seconds spent reading frames with OCR in this case.
     public var ocrSeconds: Double?
+    /// Set when the app, not a check, ended the case: launch_failed, not_ready or crashed.
+    public var appFailure: String?
+    /// The last lines of the app's log when it failed.
+    public var logTail: String?
 
     private enum CodingKeys: String, CodingKey {
         case id, verdict, reason, evidence, steps, seconds, appStartSeconds = "app_start_seconds", ocrSeconds = "ocr_seconds"
+        case appFailure = "app_failure", logTail = "log_tail"
     }
 
     public init(id: String, verdict: Verdict, reason: String, evidence: Evidence = Evidence(), steps: [StepRecord] = [], seconds: Double = 0) {

@@ -40,6 +40,9 @@ public struct Command: Sendable {
     public enum Output: Sendable {
         /// Appended to a file (a log); the file is created when missing.
         case file(String)
+        /// Appended to a file through a pipe that keeps at most `limit` bytes: a child that
+        /// floods its output cannot fill the disk, and is never blocked on a full pipe.
+        case cappedFile(String, limit: Int)
         case discard
         /// Shared with this process (for interactive tools only).
         case inherit
@@ -92,6 +95,11 @@ public final class ChildProcess: @unchecked Sendable {
         stdinFD = open("/dev/null", O_RDONLY | O_CLOEXEC)
         switch command.output {
         case .file(let logPath): outFD = open(logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        case .cappedFile(let logPath, let limit):
+            var fds: [Int32] = [0, 0]
+            guard csystem_pipe_cloexec(&fds) == 0 else { throw .pipeFailed(errno: errno) }
+            outFD = fds[1]
+            LogDrain.start(reading: fds[0], into: logPath, limit: limit)
         case .discard: outFD = open("/dev/null", O_WRONLY | O_CLOEXEC)
         case .inherit: outFD = -1
         }
@@ -212,6 +220,34 @@ public final class ChildProcess: @unchecked Sendable {
     private static func decode(_ raw: Int32) -> ExitStatus {
         let signal = raw & 0x7f
         return signal == 0 ? .exited((raw >> 8) & 0xff) : .signalled(signal)
+    }
+}
+
+/// Copies a child's output from a pipe to a log file until the pipe closes, keeping the first
+/// `limit` bytes and counting the rest, which is noted at the end of the log.
+enum LogDrain {
+    static func start(reading fd: Int32, into path: String, limit: Int) {
+        let thread = Thread {
+            defer { close(fd) }
+            let out = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+            defer { if out >= 0 { close(out) } }
+            var kept = 0, dropped = 0
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { break }
+                let room = max(0, min(n, limit - kept))
+                if room > 0, out >= 0 { _ = chunk.withUnsafeBytes { write(out, $0.baseAddress, room) } }
+                kept += room
+                dropped += n - room
+            }
+            if dropped > 0, out >= 0 {
+                let note = "\n[AppJudge: \(dropped) more bytes of output were dropped; the log keeps the first \(limit)]\n"
+                _ = note.withCString { write(out, $0, strlen($0)) }
+            }
+        }
+        thread.start()
     }
 }
 

@@ -6,6 +6,14 @@ import Suite
 public enum Outcome: String, Sendable, Codable {
     /// Cases ran and have verdicts.
     case evaluated
+    /// The app could not be installed or built (or no stack fits it); no case ran.
+    case buildFailed = "build_failed"
+    /// Its start command ended before the app was ready.
+    case launchFailed = "launch_failed"
+    /// It kept running but never became ready (no port answering, no window).
+    case notReady = "not_ready"
+    /// It died while a case was testing it.
+    case crashed
     /// AppJudge itself failed (display, browser, OCR); the cases are not the app's fault.
     case infraError = "infra_error"
 }
@@ -28,6 +36,10 @@ public struct TaskReport: Sendable, Codable, Equatable {
     public var outcome: Outcome
     /// A sentence on why the outcome is not `evaluated`, if it is not.
     public var outcomeReason: String?
+    /// The last lines of the log that explains a failed outcome.
+    public var logTail: String?
+    /// How the app was built: its stack, the phases run and the limits it ran under.
+    public var build: BuildInfo?
     /// Fraction of cases that passed; every case counts, errors and skips included.
     public var score: Double
     public var counts: [String: Int]
@@ -73,8 +85,46 @@ public struct TaskReport: Sendable, Codable, Equatable {
 
     private enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version", runId = "run_id", task, repository, judge, status, outcome
-        case outcomeReason = "outcome_reason", score, counts, startedAt = "started_at", seconds, environment, cases
+        case outcomeReason = "outcome_reason", logTail = "log_tail", build, score, counts, startedAt = "started_at", seconds, environment, cases
     }
+}
+
+/// The build of the app under evaluation, as the report shows it.
+public struct BuildInfo: Sendable, Codable, Equatable {
+    public var stack: String
+    public var kind: String
+    public var start: String?
+    public var phases: [Phase]
+    /// Limits the kernel enforced (processes, memory) besides the rlimits, time and size limits.
+    public var enforcedLimits: [String]
+
+    public struct Phase: Sendable, Codable, Equatable {
+        public var name: String
+        public var command: String
+        public var status: String
+        public var seconds: Double
+        public var stopped: String?
+        public var log: String
+
+        public init(name: String, command: String, status: String, seconds: Double, stopped: String?, log: String) {
+            self.name = name
+            self.command = command
+            self.status = status
+            self.seconds = seconds
+            self.stopped = stopped
+            self.log = log
+        }
+    }
+
+    public init(stack: String, kind: String, start: String?, phases: [Phase], enforcedLimits: [String]) {
+        self.stack = stack
+        self.kind = kind
+        self.start = start
+        self.phases = phases
+        self.enforcedLimits = enforcedLimits
+    }
+
+    private enum CodingKeys: String, CodingKey { case stack, kind, start, phases, enforcedLimits = "enforced_limits" }
 }
 
 extension JSONEncoder {

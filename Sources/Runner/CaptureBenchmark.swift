@@ -3,7 +3,9 @@ import Foundation
 import Imaging
 import Perception
 import Processes
+import Reports
 import Sandbox
+import Suite
 
 /// `appjudge bench capture`: what it costs to look at the screen, measured on the todo
 /// reference page in the real sandboxed browser, next to the obvious alternatives (ImageMagick's
@@ -33,7 +35,7 @@ struct CaptureBenchmark {
             throw .infrastructure("\(error)")
         }
         defer { station.close() }
-        let launcher = home.appendingPathComponent("sandbox/web-static.sh")
+        let launcher = home.appendingPathComponent("sandbox")
 
         // 1. Capture and encode on the todo reference page, with two tasks in it.
         let todo = home.appendingPathComponent("tasks/todo-list/reference")
@@ -130,19 +132,34 @@ struct CaptureBenchmark {
     }
 
     /// Launches `site` in the web sandbox on the station, waits until it is ready, runs `body`.
-    private func show(_ site: URL, on station: Station, launcher: URL, _ body: (WebAppSession) throws(RunError) -> Void) throws(RunError) {
-        let sandbox = WebSandbox(
-            site: site, entry: "index.html", display: station.xvfb.displayName,
-            width: width, height: height, launcher: launcher)
-        let process: ChildProcess
+    private func show(_ site: URL, on station: Station, launcher: URL, _ body: (SandboxedApp) throws(RunError) -> Void) throws(RunError) {
+        let logs = FileManager.default.temporaryDirectory.appendingPathComponent("appjudge-bench-logs-\(getpid())")
+        try? FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: logs) }
+        let prepared: PreparedApp
         do {
-            process = try sandbox.launch(log: nil)
+            switch try PreparedApp.prepare(
+                repository: site, app: TaskSpec.AppHints(), support: launcher, limits: ResourceLimits(), logs: logs,
+                trace: TraceWriter(url: logs.appendingPathComponent("trace.jsonl")))
+            {
+            case .success(let app): prepared = app
+            case .failure(let failure): throw RunError.infrastructure("The benchmark page could not be prepared: \(failure.reason)")
+            }
+        } catch let error as SandboxError {
+            throw RunError(error)
+        } catch {
+            throw error as! RunError
+        }
+        defer { prepared.workspace.remove() }
+        let session = SandboxedApp(
+            prepared: prepared, station: station, caseName: "bench", log: logs.appendingPathComponent("app.log").path, browserTimeout: 30)
+        defer { session.close() }
+        do {
+            try session.launch()
         } catch {
             throw RunError(error)
         }
-        let session = WebAppSession(display: station.display, input: station.input, sandbox: process)
-        defer { session.close() }
-        if let problem = session.waitUntilReady(timeout: 30) { throw .infrastructure("The benchmark page did not load: \(problem).") }
+        if let problem = session.waitUntilReady() { throw .infrastructure("The benchmark page did not load: \(problem).") }
         try body(session)
     }
 

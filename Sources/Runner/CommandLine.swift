@@ -14,11 +14,14 @@ public enum AppJudgeCLI {
 
         Usage:
           appjudge run --task DIR --repo DIR [--out DIR] [--run-id ID] [--case ID[,ID...]] [--workers N]
-              Evaluate the repository against the task in DIR (a folder with task.json).
+                       [--start-timeout S]
+              Build the repository in a sandbox, then evaluate it against the task in DIR (a
+              folder with task.json), each case on a freshly started copy of the app.
               --out DIR      run folder for results (default: results/<run-id>)
               --run-id ID    name of the run (default: date and time)
               --case IDS     only these cases
-          --workers N    cases run at once, each on its own private display (default 2)
+              --workers N    cases run at once, each on its own private display (default 2)
+              --start-timeout S  seconds an app may take to become ready (default 45)
           appjudge bench capture [--frames N] [--width W --height H]
               Measure capture + PNG encode against ImageMagick and xwd; one JSON object per line.
           appjudge ocr FILE.png [--scale S] [--dump OUT.png]
@@ -28,7 +31,8 @@ public enum AppJudgeCLI {
 
         Exit codes:
           0  every case passed
-          1  a case failed, errored or was skipped
+          1  a case failed, errored or was skipped, or the app failed to build, launch,
+             become ready or stay up (report.json "outcome" says which)
           2  bad usage or input (task file, repository)
           3  AppJudge's own fault (no Xvfb, the browser would not start, a missing dependency)
           130 interrupted (the report is kept, marked interrupted)
@@ -112,7 +116,7 @@ public enum AppJudgeCLI {
 
     static func run(_ args: [String]) -> Int32 {
         let parsed: [String: String]
-        switch options(args, allowed: ["task", "repo", "out", "run-id", "case", "workers"]) {
+        switch options(args, allowed: ["task", "repo", "out", "run-id", "case", "workers", "start-timeout"]) {
         case .success(let o): parsed = o
         case .failure(let stop): return stop.code
         }
@@ -141,6 +145,13 @@ public enum AppJudgeCLI {
             }
             options.workers = n
         }
+        if let seconds = parsed["start-timeout"] {
+            guard let n = Double(seconds), n >= 1, n <= 3600 else {
+                printError("--start-timeout must be a number of seconds from 1 to 3600, not '\(seconds)'.")
+                return ExitCode.badInput
+            }
+            options.limits.startSeconds = n
+        }
         let interrupt = Interrupt()
         interrupt.install()
         let evaluation = Evaluation(options: options, interrupt: interrupt)
@@ -156,6 +167,9 @@ public enum AppJudgeCLI {
             print(
                 "\(report.task.id): score \(String(format: "%.2f", report.score)) (\(passed)/\(report.cases.count) passed) in \(String(format: "%.1f", report.seconds)) s"
             )
+            if report.outcome != .evaluated, report.outcome != .infraError {
+                print("\(report.task.id): \(report.outcome.rawValue): \(report.outcomeReason ?? "")")
+            }
             print("report: \(relative(location.html.path))")
             if report.status == .interrupted { return ExitCode.interrupted }
             if report.outcome == .infraError {
@@ -240,7 +254,7 @@ public enum AppJudgeCLI {
         }
     }
 
-    /// The AppJudge checkout: $APPJUDGE_HOME, else the first folder holding sandbox/web-static.sh
+    /// The AppJudge checkout: $APPJUDGE_HOME, else the first folder holding sandbox/launch-web.sh
     /// above the executable or the working directory.
     static func home() -> URL? {
         if let env = ProcessInfo.processInfo.environment["APPJUDGE_HOME"] { return URL(fileURLWithPath: env) }
@@ -251,7 +265,7 @@ public enum AppJudgeCLI {
         for start in starts {
             var dir = start.standardizedFileURL
             while dir.path != "/" {
-                if FileManager.default.fileExists(atPath: dir.appendingPathComponent("sandbox/web-static.sh").path) { return dir }
+                if FileManager.default.fileExists(atPath: dir.appendingPathComponent("sandbox/launch-web.sh").path) { return dir }
                 dir = dir.deletingLastPathComponent()
             }
         }

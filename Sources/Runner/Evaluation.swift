@@ -19,8 +19,10 @@ public struct EvaluationOptions: Sendable {
     public var caseFilter: [String] = []
     /// Where the sandbox launchers live (the repository's sandbox/ folder).
     public var sandboxDirectory: URL
-    /// Seconds a browser may take to show the page.
+    /// Seconds a browser may take to show the page once the app's server answers.
     public var readyTimeout = 20.0
+    /// Limits of every sandboxed phase.
+    public var limits = ResourceLimits()
     /// Cases evaluated at once, each on its own private display.
     public var workers = 2
 
@@ -70,32 +72,26 @@ public final class Evaluation: @unchecked Sendable {
         guard !cases.isEmpty else {
             throw .input("No case of \(options.task.path) matches --case \(options.caseFilter.joined(separator: ",")).")
         }
-        let launcher = options.sandboxDirectory.appendingPathComponent("web-static.sh")
-        guard FileManager.default.fileExists(atPath: launcher.path) else {
-            throw .infrastructure("The sandbox launcher \(launcher.path) is missing; run appjudge from its repository or set APPJUDGE_HOME.")
+        for file in ["launch-web.sh", "ready.py", "stacks"]
+        where !FileManager.default.fileExists(atPath: options.sandboxDirectory.appendingPathComponent(file).path) {
+            throw .infrastructure(
+                "The sandbox support file \(options.sandboxDirectory.appendingPathComponent(file).path) is missing; run appjudge from its repository or set APPJUDGE_HOME.")
         }
         do {
             try HostTools.check()
         } catch {
             throw RunError(error)
         }
-        let workspace: Workspace
-        let site: URL
-        do {
-            // Checked on the original first, so messages name the user's path and nothing is
-            // copied for a repository that has nothing to serve.
-            let folder = try StaticSite.locate(in: options.repository)
-            workspace = try Workspace(copying: options.repository)
-            site = folder.isEmpty ? workspace.repository : workspace.repository.appendingPathComponent(folder)
-        } catch {
-            throw RunError(error)
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: options.repository.path, isDirectory: &isDir), isDir.boolValue else {
+            throw RunError(SandboxError.repositoryMissing(options.repository.path))
         }
-        defer { workspace.remove() }
 
         let location = ReportLocation(directory: options.output.appendingPathComponent(spec.id))
         let frames: FrameDirectory
+        let logs = location.directory.appendingPathComponent("logs")
         do {
-            try FileManager.default.createDirectory(at: location.directory, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
             frames = try FrameDirectory(url: location.directory.appendingPathComponent("frames"))
         } catch {
             throw .infrastructure("Cannot write the report folder \(location.directory.path): \(error.localizedDescription)")
@@ -112,6 +108,37 @@ public final class Evaluation: @unchecked Sendable {
         }
         save(&report)
         trace.record("evaluation_start", ["task": spec.id, "repository": options.repository.path, "cases": cases.count])
+        /// Ends the evaluation before any case ran: every case is skipped, the report says why.
+        func end(_ outcome: Outcome, _ reason: String, logTail: String? = nil) -> (TaskReport, ReportLocation) {
+            report.outcome = outcome
+            report.outcomeReason = reason
+            report.logTail = logTail
+            report.cases = cases.map { CaseResult(id: $0.id, verdict: .skipped, reason: "Not run: \(outcome.rawValue).") }
+            report.status = .completed
+            trace.record("evaluation_end", ["status": report.status.rawValue, "outcome": outcome.rawValue])
+            save(&report)
+            return (report, location)
+        }
+
+        // Install and build once, in the sandbox; each case then starts its own copy.
+        let prepared: PreparedApp
+        do {
+            switch try PreparedApp.prepare(
+                repository: options.repository, app: spec.app, support: options.sandboxDirectory, limits: options.limits, logs: logs,
+                trace: trace)
+            {
+            case .success(let app): prepared = app
+            case .failure(let failure):
+                report.build = failure.build
+                return end(.buildFailed, failure.reason, logTail: failure.logTail)
+            }
+        } catch {
+            _ = end(.infraError, error.description)
+            throw RunError(error)
+        }
+        defer { prepared.workspace.remove() }
+        report.build = prepared.build
+        save(&report)
 
         // Displays, input and OCR outlive the cases; the app does not. Each worker has its own.
         let viewport = spec.app.viewport
@@ -130,32 +157,24 @@ public final class Evaluation: @unchecked Sendable {
         }
         defer { stations.forEach { $0.close() } }
         guard !stations.isEmpty else {
-            report.outcome = .infraError
-            report.outcomeReason = "\(stationError.map { "\($0)" } ?? "no display")"
-            report.status = .completed
-            save(&report)
-            throw .infrastructure(report.outcomeReason!)
+            let reason = "\(stationError.map { "\($0)" } ?? "no display")"
+            _ = end(.infraError, reason)
+            throw .infrastructure(reason)
         }
         let workers = stations
         trace.record("displays_ready", ["displays": stations.map(\.xvfb.displayName), "size": "\(viewport.width)x\(viewport.height)"])
 
         onStart?(spec, cases.count, workers.count)
-        let logs = location.directory.appendingPathComponent("logs")
-        try? FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
         let order = Dictionary(uniqueKeysWithValues: cases.enumerated().map { ($1.id, $0) })
         @Sendable func inTaskOrder(_ results: inout [CaseResult]) { results.sort { order[$0.id, default: 0] < order[$1.id, default: 0] } }
         let shared = SharedProgress(report: report)
-        let entry = spec.app.entry
         DispatchQueue.concurrentPerform(iterations: workers.count) { worker in
             let station = workers[worker]
-            let sandbox = WebSandbox(
-                site: site, entry: entry, display: station.xvfb.displayName,
-                width: viewport.width, height: viewport.height, launcher: launcher)
             while !interrupt.isSet, let index = shared.claim(cases.count) {
                 let testCase = cases[index]
                 trace.record("case_start", ["case": testCase.id, "display": station.xvfb.displayName])
                 let log = logs.appendingPathComponent("\(testCase.id).log").path
-                let (result, launched) = evaluate(testCase, sandbox: sandbox, appLog: log, station: station, frames: frames)
+                let result = evaluate(testCase, prepared: prepared, appLog: log, station: station, frames: frames)
                 for step in result.steps {
                     trace.record(
                         "step",
@@ -168,13 +187,11 @@ public final class Evaluation: @unchecked Sendable {
                     "verdict",
                     [
                         "case": testCase.id, "verdict": result.verdict.rawValue, "reason": result.reason,
-                        "frames": result.evidence.frames, "seconds": result.seconds,
+                        "frames": result.evidence.frames, "seconds": result.seconds, "app_failure": result.appFailure ?? "",
                     ])
-                Self.capLog(log, bytes: 256 * 1024)
                 shared.update { report in
                     report.cases.append(result)
                     inTaskOrder(&report.cases)
-                    if !launched { shared.launchFailures += 1 }
                     onCase?(result)
                     save(&report)
                 }
@@ -190,49 +207,76 @@ public final class Evaluation: @unchecked Sendable {
         } else {
             report.status = .completed
         }
-        if shared.launchFailures == cases.count {
-            report.outcome = .infraError
-            report.outcomeReason = "The browser could not be started for any case; see logs/."
-        }
-        trace.record("evaluation_end", ["status": report.status.rawValue, "score": report.score])
+        Self.classify(&report)
+        trace.record("evaluation_end", ["status": report.status.rawValue, "score": report.score, "outcome": report.outcome.rawValue])
         save(&report)
         return (report, location)
     }
 
+    /// The evaluation's outcome from its cases: the app's worst failure in any case (launch
+    /// failure, then never ready, then a crash), or AppJudge's fault when the browser failed
+    /// in every case that needed one; `evaluated` otherwise.
+    static func classify(_ report: inout TaskReport) {
+        let launched = report.cases.filter { $0.verdict != .skipped }
+        for (failure, outcome, what) in [
+            ("launch_failed", Outcome.launchFailed, "its start command ended before it was ready"),
+            ("not_ready", .notReady, "it never became ready"), ("crashed", .crashed, "it died during the case"),
+        ] {
+            let hit = launched.filter { $0.appFailure == failure }
+            guard let first = hit.first else { continue }
+            report.outcome = outcome
+            report.outcomeReason = "In \(hit.count) of \(report.cases.count) case(s) (\(hit.map(\.id).joined(separator: ", "))) \(what): \(first.reason)"
+            report.logTail = first.logTail
+            return
+        }
+        let infra = launched.filter { $0.appFailure == "infra_error" }
+        if !launched.isEmpty, infra.count == launched.count {
+            report.outcome = .infraError
+            report.outcomeReason = "The browser could not be started for any case: \(infra[0].reason)"
+            report.logTail = infra[0].logTail
+        }
+    }
+
     /// One case on a freshly launched app. Never throws: whatever goes wrong becomes the case's
     /// verdict, so one broken case never stops the others.
-    private func evaluate(
-        _ testCase: TestCase, sandbox: WebSandbox, appLog: String, station: Station,
-        frames: FrameDirectory
-    ) -> (CaseResult, launched: Bool) {
+    private func evaluate(_ testCase: TestCase, prepared: PreparedApp, appLog: String, station: Station, frames: FrameDirectory) -> CaseResult {
         let start = Date()
         guard testCase.script != nil else {
-            return (ScriptJudge.unscripted(testCase), true)
+            return ScriptJudge.unscripted(testCase)
         }
-        let process: ChildProcess
+        let app = SandboxedApp(prepared: prepared, station: station, caseName: testCase.id, log: appLog, browserTimeout: options.readyTimeout)
+        defer { app.close() }
+        func failed(_ failure: String, _ reason: String) -> CaseResult {
+            app.close()
+            var result = CaseResult(id: testCase.id, verdict: .error, reason: reason, seconds: Date().timeIntervalSince(start))
+            result.appFailure = failure
+            result.logTail = Self.tail(appLog, lines: 12)
+            return result
+        }
         do {
-            process = try sandbox.launch(log: appLog)
+            try app.launch()
         } catch {
-            return (CaseResult(id: testCase.id, verdict: .error, reason: "\(error)", seconds: Date().timeIntervalSince(start)), false)
+            return failed("infra_error", "\(error)")
         }
-        let session = WebAppSession(display: station.display, input: station.input, sandbox: process)
-        defer { session.close() }
-        if let problem = session.waitUntilReady(timeout: options.readyTimeout) {
-            return (
-                CaseResult(
-                    id: testCase.id, verdict: .error,
-                    reason: "The app did not come up: \(problem). Last lines of its log: \(Self.tail(appLog, lines: 3))",
-                    seconds: Date().timeIntervalSince(start)), false
-            )
+        if let problem = app.waitUntilReady() {
+            return failed(problem.failureClass, "The app did not come up: \(problem).")
         }
         let ready = Date().timeIntervalSince(start)
         let observer = Observer(screen: station.display, ocr: station.ocr, sink: frames, prefix: testCase.id)
         let judge = ScriptJudge()
-        var result = judge.run(testCase, session: session, observer: observer, cancelled: { [interrupt] in interrupt.isSet })
+        var result = judge.run(testCase, session: app, observer: observer, cancelled: { [interrupt] in interrupt.isSet })
+        // An app that died under test failed the case, whatever the checks before said.
+        if let ended = app.exitDescription(), !interrupt.isSet {
+            app.close()
+            result.verdict = .fail
+            result.appFailure = "crashed"
+            if !result.reason.contains(ended) { result.reason = "The app crashed during the case: \(ended). \(result.reason)" }
+            result.logTail = Self.tail(appLog, lines: 12)
+        }
         result.seconds = Date().timeIntervalSince(start)
         result.appStartSeconds = ready
         result.ocrSeconds = observer.ocrSeconds
-        return (result, true)
+        return result
     }
 
     static func write(_ report: TaskReport, frames: FrameDirectory, to location: ReportLocation) {

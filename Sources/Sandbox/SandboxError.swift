@@ -1,8 +1,12 @@
-/// Why an app could not be prepared or started. `nothingToServe` is bad input (the repository);
-/// the others are AppJudge's own faults (a missing tool, a broken host).
+/// Why an app could not be prepared or started. `repositoryMissing` and `badManifest` are bad
+/// input; `nothingToRun` / `nothingToServe` are the app's failure (it cannot be built or
+/// launched); the others are AppJudge's own faults (a missing tool, a broken host).
 public enum SandboxError: Error, CustomStringConvertible, Sendable {
     case repositoryMissing(String)
     case nothingToServe(String)
+    case nothingToRun(String, kind: AppKind)
+    case badManifest(String)
+    case recipe(String)
     case missingDependency(tool: String, package: String)
     case workspaceFailed(String)
     case launchFailed(String)
@@ -12,6 +16,10 @@ public enum SandboxError: Error, CustomStringConvertible, Sendable {
         case .repositoryMissing(let path): "The repository \(path) does not exist or is not a folder."
         case .nothingToServe(let path):
             "The repository \(path) has nothing to serve: no index.html at its root or in dist/, build/ or public/."
+        case .nothingToRun(let path, let kind):
+            "No stack recipe recognises \(path) as a \(kind.rawValue) app and no start command is given; add an appjudge.json with \"start\"."
+        case .badManifest(let why): "Bad launch hints in \(why); see README, 'Launching an app'."
+        case .recipe(let why): "Bad stack recipe: \(why)."
         case .missingDependency(let tool, let package):
             "\(tool) is not installed; install the Debian package \(package) (make demo and make test do this)."
         case .workspaceFailed(let why): "The sandbox work directory could not be prepared: \(why)."
@@ -19,10 +27,19 @@ public enum SandboxError: Error, CustomStringConvertible, Sendable {
         }
     }
 
-    /// True when the fault lies with the input, not with AppJudge or the host.
+    /// True when the fault lies with the input (a path or file the user gave), not with the
+    /// app, AppJudge or the host.
     public var isInputError: Bool {
         switch self {
-        case .repositoryMissing, .nothingToServe: true
+        case .repositoryMissing: true
+        default: false
+        }
+    }
+
+    /// True when the app itself is at fault: the evaluation ends as `build_failed`.
+    public var isAppFailure: Bool {
+        switch self {
+        case .nothingToServe, .nothingToRun, .badManifest: true
         default: false
         }
     }

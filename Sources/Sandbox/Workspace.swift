@@ -40,6 +40,36 @@ public final class Workspace: @unchecked Sendable {
         return url
     }
 
+    /// Folders of installed dependencies: shared read-only by every case instead of copied.
+    public static let sharedDependencies = ["node_modules", ".appjudge-venv"]
+
+    /// A fresh copy of the built repository for one case, so that what one case's app writes
+    /// (a database file, say) is not there for the next. Dependencies are not copied: the
+    /// returned list names those to mount read-only over the empty folders left for them.
+    public func instance(named name: String) throws(SandboxError) -> (app: URL, status: URL, shared: [(host: URL, inside: String)]) {
+        let fm = FileManager.default
+        let dir = root.appendingPathComponent("cases").appendingPathComponent(name)
+        let app = dir.appendingPathComponent("app"), status = dir.appendingPathComponent("status")
+        var shared: [(host: URL, inside: String)] = []
+        do {
+            try? fm.removeItem(at: dir)
+            try fm.createDirectory(at: app, withIntermediateDirectories: true)
+            try fm.createDirectory(at: status, withIntermediateDirectories: true)
+            for item in try fm.contentsOfDirectory(atPath: repository.path) {
+                let source = repository.appendingPathComponent(item)
+                if Self.sharedDependencies.contains(item) {
+                    try fm.createDirectory(at: app.appendingPathComponent(item), withIntermediateDirectories: true)
+                    shared.append((source, item))
+                } else {
+                    try fm.copyItem(at: source, to: app.appendingPathComponent(item))
+                }
+            }
+        } catch {
+            throw .workspaceFailed("copying the built app for case \(name): \(error.localizedDescription)")
+        }
+        return (app, status, shared)
+    }
+
     public func remove() {
         try? FileManager.default.removeItem(at: root)
     }

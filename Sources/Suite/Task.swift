@@ -28,19 +28,23 @@ public struct TaskSpec: Sendable, Codable, Equatable {
         /// Page to open, relative to the served directory.
         public var entry: String
         public var viewport: Viewport
+        /// Launch hints of the task (a repository's appjudge.json wins over them).
+        public var launch: LaunchHints?
 
-        public init(kind: Kind = .web, entry: String = "index.html", viewport: Viewport = Viewport()) {
+        public init(kind: Kind = .web, entry: String = "index.html", viewport: Viewport = Viewport(), launch: LaunchHints? = nil) {
             self.kind = kind
             self.entry = entry
             self.viewport = viewport
+            self.launch = launch
         }
 
-        private enum CodingKeys: String, CodingKey { case kind, entry, viewport }
+        private enum CodingKeys: String, CodingKey { case kind, entry, viewport, launch }
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             kind = try c.decodeIfPresent(Kind.self, forKey: .kind) ?? .web
             entry = try c.decodeIfPresent(String.self, forKey: .entry) ?? "index.html"
             viewport = try c.decodeIfPresent(Viewport.self, forKey: .viewport) ?? Viewport()
+            launch = try c.decodeIfPresent(LaunchHints.self, forKey: .launch)
         }
     }
 

@@ -1,0 +1,88 @@
+import Foundation
+import Processes
+import Reports
+import Sandbox
+import Suite
+
+/// A repository copied, installed and built once for an evaluation, ready to be started once
+/// per case.
+final class PreparedApp: @unchecked Sendable {
+    let workspace: Workspace
+    let plan: LaunchPlan
+    /// The command that starts the app, after the build.
+    let start: String
+    let etc: URL
+    let support: URL
+    let limits: ResourceLimits
+    let build: BuildInfo
+
+    /// Why the app could not be prepared: the evaluation ends as `build_failed`.
+    struct Failure: Error {
+        var reason: String
+        var logTail: String?
+        var build: BuildInfo?
+    }
+
+    private init(workspace: Workspace, plan: LaunchPlan, start: String, etc: URL, support: URL, limits: ResourceLimits, build: BuildInfo) {
+        self.workspace = workspace
+        self.plan = plan
+        self.start = start
+        self.etc = etc
+        self.support = support
+        self.limits = limits
+        self.build = build
+    }
+
+    /// Plans, copies, installs and builds. App failures come back as `Failure`; AppJudge's own
+    /// (a missing tool, an unwritable disk) as `SandboxError`.
+    static func prepare(
+        repository: URL, app: TaskSpec.AppHints, support: URL, limits: ResourceLimits, logs: URL, trace: TraceWriter
+    ) throws(SandboxError) -> Result<PreparedApp, Failure> {
+        let book = try RecipeBook(directory: support.appendingPathComponent("stacks"))
+        let plan: LaunchPlan
+        do {
+            let manifest = try LaunchHints.manifest(in: repository)
+            let hints = (manifest ?? LaunchHints()).over(app.launch)
+            plan = try LaunchPlan.resolve(repository: repository, kind: app.kind, hints: hints, entry: app.entry, book: book)
+        } catch where error.isAppFailure {
+            return .failure(Failure(reason: error.description))
+        }
+        trace.record("plan", ["stack": plan.stack, "kind": plan.kind.rawValue, "install": plan.install ?? "", "build": plan.build ?? "", "start": plan.start ?? "(static)"])
+        let workspace = try Workspace(copying: repository)
+        let etc = try workspace.makeDirectory("etc")
+        try Jail.writeEtc(to: etc)
+        let enforced = ControlGroup.create(name: "probe-\(UUID().uuidString.prefix(8).lowercased())", limits: limits)?.enforced ?? []
+        var jail = Jail(work: workspace.repository, support: support, etc: etc, limits: limits)
+        jail.environment = Jail.baseEnvironment(port: nil)
+        let runner = PhaseRunner(jail: jail)
+        var phases: [BuildInfo.Phase] = []
+        func info(start: String?) -> BuildInfo {
+            BuildInfo(stack: plan.stack, kind: plan.kind.rawValue, start: start, phases: phases, enforcedLimits: enforced)
+        }
+        for (name, command, network, timeout) in [
+            ("install", plan.install, plan.installNetwork, limits.installSeconds), ("build", plan.build, false, limits.buildSeconds),
+        ] {
+            guard let command else { continue }
+            let log = logs.appendingPathComponent("\(name).log").path
+            let result = try runner.run(phase: name, command: command, network: network, timeout: timeout, log: log)
+            phases.append(
+                BuildInfo.Phase(
+                    name: name, command: command, status: result.status.description, seconds: result.seconds,
+                    stopped: result.stopped, log: "logs/\(name).log"))
+            trace.record("phase", ["phase": name, "status": result.status.description, "seconds": result.seconds, "stopped": result.stopped ?? ""])
+            if !result.succeeded {
+                workspace.remove()
+                return .failure(Failure(reason: "The app's \(result.summary).", logTail: Evaluation.tail(log, lines: 12), build: info(start: nil)))
+            }
+        }
+        let start: String
+        do {
+            start = try plan.startCommand(in: workspace.repository)
+        } catch {
+            workspace.remove()
+            return .failure(Failure(reason: "After the build: \(error.description)", build: info(start: nil)))
+        }
+        return .success(
+            PreparedApp(workspace: workspace, plan: plan, start: start, etc: etc, support: support, limits: limits, build: info(start: start)))
+    }
+}

@@ -1,0 +1,238 @@
+import Desktop
+import Foundation
+import Imaging
+import Judge
+import Processes
+import Sandbox
+
+/// Why a launched app did not become ready. `infrastructure` is AppJudge's fault (the browser
+/// would not start); the others are the app's.
+enum LaunchProblem: Error, CustomStringConvertible {
+    case launchFailed(String)
+    case notReady(String)
+    case infrastructure(String)
+
+    var failureClass: String {
+        switch self {
+        case .launchFailed: "launch_failed"
+        case .notReady: "not_ready"
+        case .infrastructure: "infra_error"
+        }
+    }
+
+    var description: String {
+        switch self {
+        case .launchFailed(let why), .notReady(let why), .infrastructure(let why): why
+        }
+    }
+}
+
+/// One case's instance of a prepared app on one station: a fresh copy of the built app in a
+/// fresh sandbox, its own control group, and for a web app its own browser profile.
+final class SandboxedApp: AppSession, @unchecked Sendable {
+    let prepared: PreparedApp
+    let station: Station
+    let caseName: String
+    let log: String
+    /// Seconds the browser may take to show a page once the server is ready.
+    let browserTimeout: Double
+    var screen: any FrameSource { station.display }
+    var input: any InputDevice { station.input }
+
+    private var process: ChildProcess?
+    private var group: ControlGroup?
+    private var status: URL?
+    private var disk: DiskWatch?
+    private var stoppedForSize: String?
+    /// The desktop app's window, once found.
+    private(set) var window: UInt?
+
+    init(prepared: PreparedApp, station: Station, caseName: String, log: String, browserTimeout: Double) {
+        self.prepared = prepared
+        self.station = station
+        self.caseName = caseName
+        self.log = log
+        self.browserTimeout = browserTimeout
+    }
+
+    private var isWeb: Bool { prepared.plan.kind == .web }
+
+    /// Starts the sandbox. Throws only for AppJudge's own faults.
+    func launch() throws(SandboxError) {
+        let instance = try prepared.workspace.instance(named: caseName)
+        var jail = Jail(work: instance.app, support: prepared.support, etc: prepared.etc, limits: prepared.limits)
+        jail.readOnly = instance.shared
+        jail.display = station.xvfb.displayName
+        jail.status = instance.status
+        status = instance.status
+        disk = DiskWatch(directory: instance.app, limit: prepared.limits.workBytes)
+        stoppedForSize = nil
+        window = nil
+        let viewport = (station.xvfb.width, station.xvfb.height)
+        let argv: [String]
+        if isWeb {
+            jail.environment = Jail.baseEnvironment(port: 8000)
+            jail.environment["APPJUDGE_START"] = prepared.start
+            jail.environment["APPJUDGE_PORT_HINT"] = prepared.plan.port.map(String.init) ?? ""
+            jail.environment["APPJUDGE_READY_PATH"] = prepared.plan.readyPath
+            jail.environment["APPJUDGE_ENTRY_PATH"] = prepared.plan.entryPath
+            jail.environment["APPJUDGE_READY_TIMEOUT"] = "\(Int(prepared.limits.startSeconds))"
+            jail.environment["APPJUDGE_BROWSER_FLAGS"] = Browser.flags(width: viewport.0, height: viewport.1).joined(separator: " ")
+            argv = ["/bin/bash", "\(Jail.supportPath)/launch-web.sh"]
+        } else {
+            jail.environment = Jail.baseEnvironment(port: nil)
+            argv = ["/bin/sh", "-c", prepared.start]
+        }
+        group = ControlGroup.create(name: "\(caseName)-\(UUID().uuidString.prefix(6).lowercased())", limits: prepared.limits)
+        do {
+            process = try ChildProcess(jail.command(argv, group: group, egress: nil, log: log))
+        } catch {
+            throw .launchFailed(error.description)
+        }
+    }
+
+    /// Waits until the app is ready to be tested; returns why not otherwise.
+    func waitUntilReady() -> LaunchProblem? {
+        isWeb ? waitForWebApp() : waitForWindow()
+    }
+
+    private func statusFile(_ name: String) -> [String: Any]? {
+        guard let status, let data = FileManager.default.contents(atPath: status.appendingPathComponent(name).path) else { return nil }
+        return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+    }
+
+    private func waitForWebApp() -> LaunchProblem? {
+        // The launcher inside gives up on the app after startSeconds and says so.
+        let deadline = Date().addingTimeInterval(prepared.limits.startSeconds + 10)
+        while statusFile("ready") == nil {
+            if let failure = statusFile("failure") {
+                let reason = failure["reason"] as? String ?? "the app did not become ready"
+                return failure["class"] as? String == "not_ready" ? .notReady(reason) : .launchFailed(reason)
+            }
+            // The launcher reports every failure of the app; a sandbox that ends without a
+            // report never got as far as starting it.
+            if let ended = process?.poll(), statusFile("failure") == nil {
+                return .infrastructure("the sandbox ended with \(ended) before starting the app")
+            }
+            if Date() >= deadline { return .notReady("the app did not become ready within \(Int(prepared.limits.startSeconds)) s") }
+            usleep(50_000)
+        }
+        // The server answers; now the browser window must map and the page paint.
+        let browserDeadline = Date().addingTimeInterval(browserTimeout)
+        let minimumArea = station.display.width * station.display.height / 4
+        var frame: Rect?
+        while frame == nil {
+            if let ended = exitDescription() { return .launchFailed(ended) }
+            frame = (try? station.display.windows())?.filter { $0.mapped && $0.frame.area >= minimumArea }.map(\.frame).max { $0.area < $1.area }
+            if frame != nil { break }
+            if Date() >= browserDeadline { return .infrastructure("no browser window appeared within \(Int(browserTimeout)) s") }
+            usleep(50_000)
+        }
+        // A freshly mapped window shows a flat colour until the page paints: wait for content
+        // inside it, then for it to settle. A page that stays blank is judged as it is.
+        let inside = frame!.insetBy(2)
+        let contentDeadline = min(browserDeadline, Date().addingTimeInterval(8))
+        while Date() < contentDeadline {
+            if let ended = exitDescription() { return .launchFailed(ended) }
+            guard let settled = try? station.display.waitUntilSettled(timeout: max(0.1, contentDeadline.timeIntervalSinceNow), stableFrames: 4)
+            else { return .infrastructure("the screen could not be captured") }
+            if !settled.frame.cropped(to: inside).isUniform { return nil }
+            usleep(50_000)
+        }
+        return nil
+    }
+
+    /// The app's top-level window: mapped, of a client process in this sandbox's control
+    /// group (the X server names the client's host pid), with the hinted title when one is given.
+    private func appWindow() -> XDisplay.WindowInfo? {
+        guard let windows = try? station.display.windows() else { return nil }
+        let members = Set(group?.members ?? [])
+        let candidates = windows.filter { info in
+            guard info.mapped, info.frame.width >= 32, info.frame.height >= 32 else { return false }
+            guard !members.isEmpty else { return true }
+            return (try? station.display.clientPID(of: info.id)).flatMap { $0 }.map(members.contains) ?? false
+        }
+        if let title = prepared.plan.windowTitle, let titled = candidates.first(where: { $0.title == title }) { return titled }
+        return candidates.max { $0.frame.area < $1.frame.area }
+    }
+
+    private func waitForWindow() -> LaunchProblem? {
+        let deadline = Date().addingTimeInterval(prepared.limits.startSeconds)
+        while true {
+            if let ended = process?.poll() {
+                if ended == .exited(Jail.setupFailed) || Evaluation.tail(log, lines: 3).contains("bwrap:") {
+                    return .infrastructure("the sandbox could not be set up (\(ended))")
+                }
+                return .launchFailed("the app ended with \(ended) before it showed a window")
+            }
+            if let found = appWindow() {
+                window = found.id
+                // No window manager: the keyboard focus must be given explicitly.
+                try? station.display.focus(window: found.id)
+                _ = try? station.display.waitUntilSettled(timeout: 3, stableFrames: 4)
+                return nil
+            }
+            if Date() >= deadline { return .notReady("no window appeared within \(Int(prepared.limits.startSeconds)) s") }
+            usleep(50_000)
+        }
+    }
+
+    /// A browser reload, or for a desktop app a fresh launch.
+    func reload() throws {
+        if isWeb {
+            try station.input.key("F5")
+            return
+        }
+        close()
+        try launch()
+        if let problem = waitUntilReady() { throw problem }
+    }
+
+    func exitDescription() -> String? {
+        if let stoppedForSize { return stoppedForSize }
+        if let over = disk?.exceeded() {
+            stoppedForSize = "AppJudge stopped the app: \(over)"
+            group?.killAll()
+            process?.terminate(grace: 0)
+            return stoppedForSize
+        }
+        if isWeb, let status, let code = try? String(contentsOf: status.appendingPathComponent("app-exit"), encoding: .utf8) {
+            return "the app's server ended with status \(code.trimmingCharacters(in: .whitespacesAndNewlines))"
+        }
+        if let ended = process?.poll() { return "the app's sandbox ended with \(ended)" }
+        if !isWeb, let window, (try? station.display.windows())?.contains(where: { $0.id == window && $0.mapped }) != true {
+            return "the app's window closed"
+        }
+        return nil
+    }
+
+    /// Kills the sandbox and everything in its control group at once (its state is
+    /// disposable), then waits, bounded, until its windows have left the screen, so the next
+    /// instance's readiness check cannot mistake the old window for the new one.
+    func close() {
+        group?.killAll()
+        process?.terminate(grace: 0)
+        group?.remove()
+        group = nil
+        let deadline = Date().addingTimeInterval(3)
+        while Date() < deadline, let windows = try? station.display.windows(), windows.contains(where: \.mapped) {
+            usleep(20_000)
+        }
+    }
+
+    deinit { close() }
+}
+
+extension Image {
+    /// True when every pixel has the same colour (sampled): a blank screen.
+    var isUniform: Bool {
+        guard pixels.count >= 4 else { return true }
+        let first = (pixels[0], pixels[1], pixels[2])
+        var i = 0
+        while i < pixels.count {
+            if (pixels[i], pixels[i + 1], pixels[i + 2]) != first { return false }
+            i += 4 * 13
+        }
+        return true
+    }
+}

@@ -1,0 +1,58 @@
+'use strict';
+// The count lives on the server; the first POST /increment kills the server before it answers.
+const http = require('http');
+
+const PAGE = `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Counter</title>
+<style>
+  body { font-family: "DejaVu Sans", sans-serif; font-size: 28px; background: #ffffff; color: #111111; margin: 40px; }
+  h1 { font-size: 48px; margin: 0 0 8px 0; }
+  .served { font-size: 18px; margin: 0 0 32px 0; color: #333333; }
+  #count { margin: 0 0 24px 0; }
+  button { font-family: "DejaVu Sans", sans-serif; font-size: 28px; padding: 10px 24px; }
+</style>
+</head>
+<body>
+<h1>Counter</h1>
+<p class="served">Served by crash-during</p>
+<p id="count">Count: 0</p>
+<button id="increment" type="button">Increment</button>
+<script>
+  document.getElementById('increment').addEventListener('click', function () {
+    fetch('/increment', { method: 'POST' })
+      .then(function (response) { return response.json(); })
+      .then(function (data) { document.getElementById('count').textContent = 'Count: ' + data.count; })
+      .catch(function (error) { console.log('increment failed: ' + error); });
+  });
+</script>
+</body>
+</html>
+`;
+
+let count = 0;
+const port = Number(process.env.PORT || 8000);
+const server = http.createServer((request, response) => {
+  const url = new URL(request.url, 'http://localhost');
+  if (url.pathname === '/increment' && request.method === 'POST') {
+    console.error('fatal: out of widgets');
+    process.exit(1);
+  }
+  if (url.pathname === '/count') {
+    response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+    response.end(JSON.stringify({ count }));
+    return;
+  }
+  if (url.pathname === '/' || url.pathname === '/index.html') {
+    response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+    response.end(PAGE);
+    return;
+  }
+  response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+  response.end('not found\n');
+});
+server.listen(port, '127.0.0.1', () => {
+  console.log(`crash-during listening on http://127.0.0.1:${port}/`);
+});

@@ -1,0 +1,84 @@
+"""Waits, inside the sandbox, until a web app is ready, and says on which port.
+
+Ready means: a TCP port in the sandbox's network namespace is listening (the hinted one or
+$PORT when given, else any: the namespace is the app's alone) and an HTTP GET of the ready path
+answers with any status. Prints the port and writes status/ready; writes status/failure with
+launch_failed (the start command ended first) or not_ready (time ran out) otherwise, and exits 1.
+"""
+import http.client
+import json
+import os
+import sys
+import time
+
+
+def listening_ports():
+    ports = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(table) as f:
+                next(f)
+                for line in f:
+                    fields = line.split()
+                    if fields[3] == "0A":  # TCP_LISTEN
+                        ports.append(int(fields[1].rsplit(":", 1)[1], 16))
+        except OSError:
+            pass
+    return sorted(set(ports))
+
+
+def ended(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except OSError:
+        return True
+
+
+def answers(port, path):
+    for host in ("127.0.0.1", "::1"):
+        try:
+            conn = http.client.HTTPConnection(host, port, timeout=3)
+            conn.request("GET", path, headers={"Host": f"localhost:{port}"})
+            conn.getresponse().read(1)
+            conn.close()
+            return True
+        except (OSError, http.client.HTTPException):
+            continue
+    return False
+
+
+def report(status_dir, name, data):
+    tmp = os.path.join(status_dir, name + ".tmp")
+    with open(tmp, "w") as f:
+        json.dump(data, f)
+    os.rename(tmp, os.path.join(status_dir, name))
+
+
+def main():
+    pid, status_dir = int(sys.argv[1]), sys.argv[2]
+    hint = os.environ.get("APPJUDGE_PORT_HINT", "")
+    preferred = [int(p) for p in (hint, os.environ.get("PORT", "")) if p.isdigit()]
+    path = os.environ.get("APPJUDGE_READY_PATH", "/")
+    deadline = time.monotonic() + float(os.environ.get("APPJUDGE_READY_TIMEOUT", "45"))
+    seen = []
+    while time.monotonic() < deadline:
+        if ended(pid):
+            report(status_dir, "failure", {"class": "launch_failed", "reason": "the start command ended before the app was ready"})
+            return 1
+        ports = listening_ports()
+        seen = ports
+        candidates = [p for p in preferred if p in ports] or ([] if hint else ports)
+        for port in candidates:
+            if answers(port, path):
+                report(status_dir, "ready", {"port": port, "listening": ports})
+                print(port)
+                return 0
+        time.sleep(0.1)
+    what = f"ports {seen} listen but {path} never answered" if seen else "no port was ever listening"
+    report(status_dir, "failure", {"class": "not_ready", "reason": f"not ready within {os.environ.get('APPJUDGE_READY_TIMEOUT', '45')} s: {what}"})
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
