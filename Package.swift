@@ -35,6 +35,7 @@ let package = Package(
         .testTarget(name: "PerceptionTests", dependencies: ["Perception", "Imaging", "TestSupport"]),
         .testTarget(name: "DesktopTests", dependencies: ["Desktop", "Imaging", "Processes", "TestSupport"]),
         .testTarget(name: "SuiteTests", dependencies: ["Suite", "TestSupport"]),
+        .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "Suite", "Processes", "TestSupport"]),
         .testTarget(name: "JudgeTests", dependencies: ["Judge", "Perception", "Suite", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Judge", "Suite", "Imaging", "Perception", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Runner", "Reports", "Suite", "Judge", "TestSupport"]),

@@ -258,6 +258,23 @@ public struct ScriptJudge: Sendable {
             let n = found.count
             let ok = (eq.map { n == $0 } ?? true) && (lo.map { n >= $0 } ?? true) && (hi.map { n <= $0 } ?? true)
             return (ok, "it appears \(n) time(s)", found)
+        case .above(let text, let anchor):
+            // An occurrence of `text` above every other occurrence of `anchor`, and there is
+            // another: with anchor == text, a display's "7" above the "7" key, which a screen
+            // showing only the key does not satisfy.
+            let anchors = TextSearch.find(anchor, in: reading)
+            let found = TextSearch.find(text, in: reading)
+            for hit in found {
+                let others = anchors.filter { $0.box.intersection(hit.box) == nil }
+                if !others.isEmpty, others.allSatisfy({ hit.box.maxY <= $0.box.y }) {
+                    return (true, "found \"\(hit.text)\" above \"\(anchor)\"", [hit])
+                }
+            }
+            if found.isEmpty { return (false, "it was not found on screen", []) }
+            if anchors.allSatisfy({ a in found.contains { $0.box.intersection(a.box) != nil } }) {
+                return (false, "no other \"\(anchor)\" was found to be above", found)
+            }
+            return (false, "it appears only level with or below \"\(anchor)\"", found + anchors.prefix(1))
         case .inRow(let text, let row):
             let anchors = TextSearch.find(row, in: reading)
             guard !anchors.isEmpty else { return (false, "\"\(row)\" was not found on screen", []) }

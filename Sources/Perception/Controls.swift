@@ -161,6 +161,40 @@ public enum ControlFinder {
         return edge
     }
 
+    /// Clusters of glyph-sized ink outside `covered`: text the page pass did not find (a lone
+    /// "0" in a calculator's display, a digit on a dark panel). Ink is where the picture has
+    /// edges, so light-on-dark and dark-on-light count alike; glyphs of like height closer than
+    /// their own height on one line are clustered into one word-like box, and thin tall ink
+    /// (the side of a frame) is no glyph.
+    public static func looseGlyphs(in image: Image, covered: [Rect]) -> [Rect] {
+        let w = image.width, h = image.height
+        guard w > 0, h > 0 else { return [] }
+        let edge = edges(image.luma(), width: w, height: h, threshold: 40)
+        func glyphSized(_ box: Rect) -> Bool {
+            guard (6...90).contains(box.height), (3...90).contains(box.width) else { return false }
+            return box.width <= box.height * 2 && box.height <= box.width * 6
+        }
+        var glyphs = inkComponents(width: w, height: h, ink: { edge[$0] }).map(\.box).filter { box in
+            glyphSized(box) && !covered.contains { $0.contains(box.center) }
+        }
+        glyphs.sort { ($0.x, $0.y) < ($1.x, $1.y) }
+        var clusters: [Rect] = []
+        for glyph in glyphs {
+            if let i = clusters.firstIndex(where: { c in
+                let overlap = min(c.maxY, glyph.maxY) - max(c.y, glyph.y)
+                let gap = glyph.x - c.maxX
+                let similar = max(c.height, glyph.height) * 2 <= min(c.height, glyph.height) * 3
+                return similar && overlap > min(c.height, glyph.height) / 2 && gap < max(c.height, glyph.height) && gap > -c.width
+            }) {
+                clusters[i] = clusters[i].union(glyph)
+            } else {
+                clusters.append(glyph)
+            }
+        }
+        // A glyph is taller than a speck and not a lone line of a border.
+        return clusters.filter { $0.height >= 10 && $0.area >= 60 }
+    }
+
     /// Button-like regions in `region`: closed rectangular outlines (raised or sunken relief,
     /// flat borders, the edge of a filled key) of button size. This is how a grid of one-character
     /// keys (a calculator) is found: tesseract's page layout finds no text there at all.
@@ -169,7 +203,8 @@ public enum ControlFinder {
         let w = area.width, h = area.height
         let edge = edges(image.cropped(to: area).luma(), width: w, height: h, threshold: 24)
         let found = rings(width: w, height: h, minimumSide: 18, ink: { edge[$0] }).compactMap { box, _, rimShare -> Rect? in
-            guard (18...320).contains(box.width), (18...160).contains(box.height), rimShare >= 0.8 else { return nil }
+            // Up to a window-wide one-line box: a calculator's display is read like a key.
+            guard (18...720).contains(box.width), (18...120).contains(box.height), rimShare >= 0.8 else { return nil }
             return Rect(x: area.x + box.x, y: area.y + box.y, width: box.width, height: box.height)
         }
         // A key drawn with two nested outlines (a focus ring, a bevel) counts once: the outer one.

@@ -136,42 +136,78 @@ public final class TesseractOCR: TextRecognizer, @unchecked Sendable {
             if known.contains(where: { button.contains($0.box.center) }) { continue }
             // Past the key's border and bevel, which tesseract would take for strokes.
             let inner = button.insetBy(max(4, min(button.width, button.height) / 8))
-            guard inner.width > 4, inner.height > 4 else { continue }
-            var grey = image.cropped(to: inner).luma()
-            if Self.median(grey) < 128 {
-                for i in grey.indices { grey[i] = 255 - grey[i] }
-            }
-            // A white margin around the glyph: tesseract drops characters that touch the edge.
-            let margin = 8
-            let width = inner.width + 2 * margin, height = inner.height + 2 * margin
-            var padded = [UInt8](repeating: 255, count: width * height)
-            for y in 0..<inner.height {
-                for x in 0..<inner.width { padded[(y + margin) * width + x + margin] = grey[y * inner.width + x] }
-            }
-            let ink = grey.map { $0 < 128 }
-            let parts = GlyphShapes.components(ink, width: inner.width, height: inner.height)
-            // A label whose ink is about as wide as it is tall is one character: read it as one
-            // (line mode turns "=" into a dash and "*" into letters).
-            let inkBox = parts.dropFirst().reduce(parts.first?.box) { $0?.union($1.box) }
-            let single = inkBox.map { $0.width <= $0.height * 3 / 2 } ?? false
-            var text = ""
-            if let symbol = GlyphShapes.classify(ink: ink, width: inner.width, height: inner.height, parts: parts) {
-                text = String(symbol)
-            }
-            for mode in single ? [PSM_SINGLE_CHAR, PSM_SINGLE_LINE] : [PSM_SINGLE_LINE, PSM_SINGLE_CHAR] where text.isEmpty {
-                TessBaseAPISetPageSegMode(api, mode)
-                let words = try recognize(padded, width: width, height: height, origin: Point(x: 0, y: 0), scale: 2)
-                text = words.map(\.text).joined(separator: " ").trimmingCharacters(in: .whitespaces)
-            }
-            TessBaseAPISetPageSegMode(api, pageSegmentation)
-            // One connected, roughly square blot of ink is one character, whatever the model adds
-            // ("C" comes back as "Cc").
-            if single, text.count > 1, parts.filter({ $0.count >= 3 }).count == 1 {
-                text = String(text.prefix(1))
-            }
-            if !text.isEmpty { labels.append(Word(text: text, box: button, confidence: 90)) }
+            if let text = try readAlone(image, inner) { labels.append(Word(text: text, box: button, confidence: 90)) }
         }
         return labels
+    }
+
+    /// Reads each of `regions` on its own, as `readButtons` reads a key (`looseGlyphs` finds
+    /// such regions); the words' boxes are the regions.
+    public func readRegions(_ image: Image, _ regions: [Rect]) throws(OCRError) -> [Word] {
+        lock.lock()
+        defer { lock.unlock() }
+        var words: [Word] = []
+        for region in regions {
+            // A little of the surroundings, so the crop's median is the background.
+            guard let inner = region.insetBy(-4).intersection(image.bounds) else { continue }
+            if let text = try readAlone(image, inner), text.contains(where: { $0.isLetter || $0.isNumber }) {
+                words.append(Word(text: text, box: region, confidence: 80))
+            }
+        }
+        return words
+    }
+
+    /// One small region read on its own: made dark-on-light from its own fill, given a white
+    /// margin, upscaled 2x and read as one line (one character first when its ink is one
+    /// glyph; operators by `GlyphShapes`). The caller holds the lock.
+    private func readAlone(_ image: Image, _ inner: Rect) throws(OCRError) -> String? {
+        guard inner.width > 4, inner.height > 4 else { return nil }
+        var grey = image.cropped(to: inner).luma()
+        // The fill is what the region's rim shows (a bold glyph may cover most of a tight
+        // crop); the text is whichever extreme lies farther from it, made dark.
+        var rim: [UInt8] = []
+        for x in 0..<inner.width { rim += [grey[x], grey[(inner.height - 1) * inner.width + x]] }
+        for y in 0..<inner.height { rim += [grey[y * inner.width], grey[y * inner.width + inner.width - 1]] }
+        let background = Int(Self.median(rim))
+        let lightText = Int(grey.max() ?? 0) - background > background - Int(grey.min() ?? 255)
+        if lightText {
+            for i in grey.indices { grey[i] = 255 - grey[i] }
+        }
+        // Stretched so the fill is white like the margin and the darkest ink black: a mid-grey
+        // key next to a white margin would otherwise be binarised as one solid block. The
+        // glyph's anti-aliased edge is kept (hard thresholds turn a thin "7" into a "j").
+        let fill = lightText ? 255 - background : background, darkest = Int(grey.min() ?? 255)
+        guard fill - darkest >= 48 else { return nil }
+        for i in grey.indices { grey[i] = UInt8(max(0, min(255, (Int(grey[i]) - darkest) * 255 / (fill - darkest)))) }
+        // A white margin around the glyph: tesseract drops characters that touch the edge.
+        let margin = 8
+        let width = inner.width + 2 * margin, height = inner.height + 2 * margin
+        var padded = [UInt8](repeating: 255, count: width * height)
+        for y in 0..<inner.height {
+            for x in 0..<inner.width { padded[(y + margin) * width + x + margin] = grey[y * inner.width + x] }
+        }
+        let ink = grey.map { $0 < 128 }
+        let parts = GlyphShapes.components(ink, width: inner.width, height: inner.height)
+        // A label whose ink is about as wide as it is tall is one character: read it as one
+        // (line mode turns "=" into a dash and "*" into letters).
+        let inkBox = parts.dropFirst().reduce(parts.first?.box) { $0?.union($1.box) }
+        let single = inkBox.map { $0.width <= $0.height * 3 / 2 } ?? false
+        var text = ""
+        if let symbol = GlyphShapes.classify(ink: ink, width: inner.width, height: inner.height, parts: parts) {
+            text = String(symbol)
+        }
+        for mode in single ? [PSM_SINGLE_CHAR, PSM_SINGLE_LINE] : [PSM_SINGLE_LINE, PSM_SINGLE_CHAR] where text.isEmpty {
+            TessBaseAPISetPageSegMode(api, mode)
+            let words = try recognize(padded, width: width, height: height, origin: Point(x: 0, y: 0), scale: 2)
+            text = words.map(\.text).joined(separator: " ").trimmingCharacters(in: .whitespaces)
+        }
+        TessBaseAPISetPageSegMode(api, pageSegmentation)
+        // One connected, roughly square blot of ink is one character, whatever the model adds
+        // ("C" comes back as "Cc").
+        if single, text.count > 1, parts.filter({ $0.count >= 3 }).count == 1 {
+            text = String(text.prefix(1))
+        }
+        return text.isEmpty ? nil : text
     }
 
     /// One tesseract pass over a grey picture (TessBaseAPISetImage + TessBaseAPIRecognize, then
@@ -279,5 +315,34 @@ extension TextLine {
             if !current.isEmpty { lines.append(TextLine(words: current)) }
         }
         return lines.sorted { ($0.box.y, $0.box.x) < ($1.box.y, $1.box.x) }
+    }
+}
+
+/// Reading for desktop apps: the frame's text, then each button-like region that text did not
+/// explain, read on its own (`TesseractOCR.readButtons`). A grid of one-character keys - a
+/// calculator, a keypad, a game board - is invisible to the first pass and found by the second.
+public struct ButtonAwareOCR: TextRecognizer {
+    public let base: TesseractOCR
+
+    public init(_ base: TesseractOCR) { self.base = base }
+
+    public func read(_ image: Image) throws(OCRError) -> TextReading {
+        let start = Date()
+        var words = try base.read(image).words
+        // Every region is re-read: the first pass reads a key together with its border ("2]").
+        // A "key" that reads as neither a word nor an operator was the ring of a bold glyph
+        // (an "0" is a closed outline too); the glyph pass below reads it instead.
+        let keys = try base.readButtons(image).filter { key in
+            key.text.contains { $0.isLetter || $0.isNumber } || key.text.allSatisfy { "+-*/=×÷".contains($0) }
+        }
+        // The page pass's reading of a key grid ("7|8|" across two keys) gives way to the keys'.
+        words.removeAll { word in keys.contains { $0.box.intersection(word.box) != nil } }
+        // Then what neither pass explained: lone glyphs (a display's "0").
+        // A page-pass word of one character does not vouch for its place: a lone glyph in a
+        // framed box is what that pass misreads most ("0" as "J").
+        let covered = keys.map(\.box) + words.filter { $0.text.filter { $0.isLetter || $0.isNumber }.count >= 2 }.map(\.box)
+        let loose = try base.readRegions(image, ControlFinder.looseGlyphs(in: image, covered: covered))
+        words.removeAll { word in loose.contains { $0.box.intersection(word.box) != nil } }
+        return TextReading(words: words + keys + loose, seconds: Date().timeIntervalSince(start))
     }
 }

@@ -36,10 +36,12 @@ public enum TextSearch {
         for line in reading.lines {
             let words = line.words.map { tokens(of: $0.text).joined() }
             var taken = Set<Int>()
-            for start in words.indices where !taken.contains(start) {
+            // A match starts and ends on a word with letters or digits: "C" is the key "C",
+            // not the span "/ = C" whose symbols carry no tokens.
+            for start in words.indices where !taken.contains(start) && !words[start].isEmpty {
                 var best: (end: Int, similarity: Double)?
                 // A phrase of n words may be read as fewer (merged) or more (split) tokens.
-                for end in start..<min(words.count, start + wanted.count + 2) {
+                for end in start..<min(words.count, start + wanted.count + 2) where !words[end].isEmpty {
                     let observed = foldConfusions(words[start...end].joined())
                     if observed.isEmpty { continue }
                     guard let similarity = similarity(wanted: wantedJoined, wantedDigits: wantedDigits, observed: observed, allowed: allowed) else {

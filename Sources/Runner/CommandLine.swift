@@ -24,9 +24,10 @@ public enum AppJudgeCLI {
               --start-timeout S  seconds an app may take to become ready (default 45)
           appjudge bench capture [--frames N] [--width W --height H]
               Measure capture + PNG encode against ImageMagick and xwd; one JSON object per line.
-          appjudge ocr FILE.png [--scale S] [--dump OUT.png]
-              Print the text AppJudge reads on a screenshot, line by line with boxes;
-              --dump writes the picture the OCR engine is given.
+          appjudge ocr FILE.png [--kind web|desktop] [--scale S] [--dump OUT.png] [--buttons X,Y,W,H]
+              Print the text AppJudge reads on a screenshot, line by line with boxes, as it
+              reads a web page or (--kind desktop) a desktop app's window with its buttons;
+              --dump writes the picture the OCR engine is given; --buttons reads the keys in a region.
           appjudge --help | --version
 
         Exit codes:
@@ -215,7 +216,7 @@ public enum AppJudgeCLI {
             return ExitCode.badInput
         }
         let parsed: [String: String]
-        switch options(Array(args.dropFirst()), allowed: ["scale", "dump", "buttons"]) {
+        switch options(Array(args.dropFirst()), allowed: ["scale", "dump", "buttons", "kind"]) {
         case .success(let o): parsed = o
         case .failure(let stop): return stop.code
         }
@@ -226,7 +227,12 @@ public enum AppJudgeCLI {
         do {
             let image = try PNG.decode(Array(bytes))
             let engine = try TesseractOCR(scale: Double(parsed["scale"] ?? "") ?? 1.5)
-            let reading = try engine.read(image)
+            guard ["web", "desktop"].contains(parsed["kind"] ?? "web") else {
+                printError("--kind is web or desktop, not '\(parsed["kind"]!)'.")
+                return ExitCode.badInput
+            }
+            // Read as the judge reads that kind of app: desktop frames with their buttons too.
+            let reading = parsed["kind"] == "desktop" ? try ButtonAwareOCR(engine).read(image) : try engine.read(image)
             if let dump = parsed["dump"] {
                 try Data(PNG.encode(engine.preprocessed(image))).write(to: URL(fileURLWithPath: dump))
             }

@@ -218,14 +218,11 @@ public final class Evaluation: @unchecked Sendable {
     /// in every case that needed one; `evaluated` otherwise.
     static func classify(_ report: inout TaskReport) {
         let launched = report.cases.filter { $0.verdict != .skipped }
-        for (failure, outcome, what) in [
-            ("launch_failed", Outcome.launchFailed, "its start command ended before it was ready"),
-            ("not_ready", .notReady, "it never became ready"), ("crashed", .crashed, "it died during the case"),
-        ] {
-            let hit = launched.filter { $0.appFailure == failure }
+        for outcome in [Outcome.launchFailed, .notReady, .crashed] {
+            let hit = launched.filter { $0.appFailure == outcome.rawValue }
             guard let first = hit.first else { continue }
             report.outcome = outcome
-            report.outcomeReason = "In \(hit.count) of \(report.cases.count) case(s) (\(hit.map(\.id).joined(separator: ", "))) \(what): \(first.reason)"
+            report.outcomeReason = "In \(hit.count) of \(report.cases.count) case(s) (\(hit.map(\.id).joined(separator: ", "))): \(first.reason)"
             report.logTail = first.logTail
             return
         }
@@ -262,7 +259,10 @@ public final class Evaluation: @unchecked Sendable {
             return failed(problem.failureClass, "The app did not come up: \(problem).")
         }
         let ready = Date().timeIntervalSince(start)
-        let observer = Observer(screen: station.display, ocr: station.ocr, sink: frames, prefix: testCase.id)
+        // Desktop apps are read with their buttons too: toolkits draw key grids tesseract's page
+        // layout skips.
+        let ocr: any TextRecognizer = prepared.plan.kind == .desktop ? ButtonAwareOCR(station.ocr) : station.ocr
+        let observer = Observer(screen: station.display, ocr: ocr, sink: frames, prefix: testCase.id)
         let judge = ScriptJudge()
         var result = judge.run(testCase, session: app, observer: observer, cancelled: { [interrupt] in interrupt.isSet })
         // An app that died under test failed the case, whatever the checks before said.

@@ -125,7 +125,13 @@ final class SandboxedApp: AppSession, @unchecked Sendable {
             if let ended = exitDescription() { return .launchFailed(ended) }
             frame = (try? station.display.windows())?.filter { $0.mapped && $0.frame.area >= minimumArea }.map(\.frame).max { $0.area < $1.area }
             if frame != nil { break }
-            if Date() >= browserDeadline { return .infrastructure("no browser window appeared within \(Int(browserTimeout)) s") }
+            if Date() >= browserDeadline {
+                // A browser that cannot start because the app used up the sandbox is the app's failure.
+                if let hit = group?.limitsHit(prepared.limits), !hit.isEmpty {
+                    return .launchFailed("the app ran into \(hit.joined(separator: " and ")), so the browser could not start")
+                }
+                return .infrastructure("no browser window appeared within \(Int(browserTimeout)) s")
+            }
             usleep(50_000)
         }
         // A freshly mapped window shows a flat colour until the page paints: wait for content

@@ -101,6 +101,28 @@ public final class ControlGroup: @unchecked Sendable {
         return pids.sorted()
     }
 
+    /// The limits the group ran into so far, as phrases for a report ("its limit of 1024
+    /// processes"): from pids.events, and memory.events (v2) or memory.failcnt (v1).
+    public func limitsHit(_ limits: ResourceLimits) -> [String] {
+        var hit: [String] = []
+        func counter(_ file: String, _ key: String?) -> Int {
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { return 0 }
+            guard let key else { return Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0 }
+            for line in text.split(separator: "\n") {
+                let parts = line.split(separator: " ")
+                if parts.count == 2, parts[0] == key { return Int(parts[1]) ?? 0 }
+            }
+            return 0
+        }
+        for dir in directories {
+            if counter("\(dir)/pids.events", "max") > 0 { hit.append("its limit of \(limits.processes) processes") }
+            if counter("\(dir)/memory.events", "oom_kill") > 0 || counter("\(dir)/memory.failcnt", nil) > 0 {
+                hit.append("its memory limit of \(limits.memoryBytes >> 20) MiB")
+            }
+        }
+        return hit
+    }
+
     /// Kills every process in the group and waits (bounded) until it is empty. A fork loop
     /// cannot outrun this: cgroup.kill is atomic, and without it the loop repeats until no
     /// member is left.

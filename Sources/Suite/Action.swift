@@ -66,6 +66,9 @@ public enum Expectation: Sendable, Equatable, Codable, CustomStringConvertible {
     case count(String, equals: Int?, atLeast: Int?, atMost: Int?)
     /// `text` appears on the same row as `row`.
     case inRow(String, row: String)
+    /// An occurrence of `text` lies entirely above every other occurrence of `anchor`, and
+    /// there is one: a calculator's display ("7" above the "7" key) told apart from the key.
+    case above(String, anchor: String)
     /// The screen differs from the frame before the previous action.
     case changed
 
@@ -78,16 +81,21 @@ public enum Expectation: Sendable, Equatable, Codable, CustomStringConvertible {
                 + [eq.map { "exactly \($0)" }, lo.map { "at least \($0)" }, hi.map { "at most \($0)" }]
                 .compactMap { $0 }.joined(separator: " and ") + " time(s)"
         case .inRow(let t, let row): "\"\(t)\" is in the row of \"\(row)\""
+        case .above(let t, let anchor): "\"\(t)\" is visible above \"\(anchor)\""
         case .changed: "the screen changed"
         }
     }
 
-    private enum Keys: String, CodingKey { case visible, absent, text, count, at_least, at_most, row, changed }
+    private enum Keys: String, CodingKey { case visible, absent, text, count, at_least, at_most, row, above, changed }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Keys.self)
         if let t = try c.decodeIfPresent(String.self, forKey: .visible) {
-            self = .visible(t)
+            if let anchor = try c.decodeIfPresent(String.self, forKey: .above) {
+                self = .above(t, anchor: anchor)
+            } else {
+                self = .visible(t)
+            }
         } else if let t = try c.decodeIfPresent(String.self, forKey: .absent) {
             self = .absent(t)
         } else if try c.decodeIfPresent(Bool.self, forKey: .changed) == true {
@@ -119,6 +127,9 @@ public enum Expectation: Sendable, Equatable, Codable, CustomStringConvertible {
         var c = encoder.container(keyedBy: Keys.self)
         switch self {
         case .visible(let t): try c.encode(t, forKey: .visible)
+        case .above(let t, let anchor):
+            try c.encode(t, forKey: .visible)
+            try c.encode(anchor, forKey: .above)
         case .absent(let t): try c.encode(t, forKey: .absent)
         case .changed: try c.encode(true, forKey: .changed)
         case .inRow(let t, let row):

@@ -27,8 +27,8 @@ public struct CLIResult: Sendable {
 
 public enum CLI {
     /// Runs the release `appjudge` with `arguments`, capturing its output.
-    public static func run(_ arguments: [String], timeout: Double = 300) throws -> CLIResult {
-        var env = Command.baseEnvironment()
+    public static func run(_ arguments: [String], timeout: Double = 300, environment extra: [String: String] = [:]) throws -> CLIResult {
+        var env = Command.baseEnvironment().merging(extra) { $1 }
         env["APPJUDGE_HOME"] = Repo.root.path
         env["OMP_THREAD_LIMIT"] = "1"
         let done = try Command(Repo.releaseBinary.path, arguments, environment: env, workingDirectory: Repo.root.path)
