@@ -2,9 +2,12 @@
 # Both install the Debian packages AppJudge needs when they are missing.
 
 SWIFT ?= swift
-# Runtime: private display, browser, sandbox, OCR; build: C libraries; bench: the baselines.
-PACKAGES := xvfb chromium bubblewrap python3 tesseract-ocr tesseract-ocr-eng fonts-dejavu-core \
-            libx11-dev libxdo-dev libpng-dev libtesseract-dev pkg-config imagemagick x11-apps
+# Runtime: private display, browser, sandbox (bubblewrap; slirp4netns and util-linux for the
+# install network), the stacks' runtimes (Python with venv and Tk; Node), OCR; build: C
+# libraries; bench: the baselines.
+PACKAGES := xvfb chromium bubblewrap slirp4netns util-linux python3 python3-venv python3-tk \
+            tesseract-ocr tesseract-ocr-eng fonts-dejavu-core \
+            libx11-dev libxres-dev libxdo-dev libpng-dev libtesseract-dev pkg-config imagemagick x11-apps
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Tesseract's OpenMP threads spin on small machines; appjudge sets this itself, tests need it here.
 export OMP_THREAD_LIMIT := 1
@@ -15,6 +18,8 @@ all: build
 
 deps:
 	@missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \

@@ -30,8 +30,9 @@ public enum ControlFinder {
         let outermost = squares.filter { box in
             !squares.contains { other in other != box && other.area > box.area && other.intersection(box) == box }
         }
-        // OCR often reads a checkbox itself as a glyph ("{|", "O"): only real words mask a shape.
-        let textWords = words.filter { $0.text.filter { $0.isLetter || $0.isNumber }.count >= 2 }
+        // OCR often reads a checkbox itself as a glyph ("{|", "O"), or its edge as a word one
+        // pixel tall ("LJ"): only real words, of text height, mask a shape.
+        let textWords = words.filter { $0.text.filter { $0.isLetter || $0.isNumber }.count >= 2 && $0.box.height >= 5 }
         return outermost.filter { box in
             !textWords.contains { word in
                 guard let overlap = word.box.intersection(box) else { return false }

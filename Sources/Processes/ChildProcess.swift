@@ -83,6 +83,8 @@ public final class ChildProcess: @unchecked Sendable {
     public let name: String
     private let lock = NSLock()
     private var status: ExitStatus?
+    /// Signalled when a capped log has read the child's last output.
+    private var drained: DispatchSemaphore?
 
     /// Starts `command` with posix_spawn: own process group, empty signal mask and default
     /// signal handlers (Foundation.Process on Linux would pass its blocked mask on).
@@ -99,7 +101,7 @@ public final class ChildProcess: @unchecked Sendable {
             var fds: [Int32] = [0, 0]
             guard csystem_pipe_cloexec(&fds) == 0 else { throw .pipeFailed(errno: errno) }
             outFD = fds[1]
-            LogDrain.start(reading: fds[0], into: logPath, limit: limit)
+            drained = LogDrain.start(reading: fds[0], into: logPath, limit: limit)
         case .discard: outFD = open("/dev/null", O_WRONLY | O_CLOEXEC)
         case .inherit: outFD = -1
         }
@@ -183,6 +185,12 @@ public final class ChildProcess: @unchecked Sendable {
         } else if rc < 0 && errno == ECHILD {
             status = .exited(-1)
         }
+        if status != nil, let drained {
+            // The log is complete once the child is seen to end (bounded: a daemon it left may
+            // still hold the pipe).
+            _ = drained.wait(timeout: .now() + 2)
+            self.drained = nil
+        }
         return status
     }
 
@@ -226,8 +234,10 @@ public final class ChildProcess: @unchecked Sendable {
 /// Copies a child's output from a pipe to a log file until the pipe closes, keeping the first
 /// `limit` bytes and counting the rest, which is noted at the end of the log.
 enum LogDrain {
-    static func start(reading fd: Int32, into path: String, limit: Int) {
+    static func start(reading fd: Int32, into path: String, limit: Int) -> DispatchSemaphore {
+        let done = DispatchSemaphore(value: 0)
         let thread = Thread {
+            defer { done.signal() }
             defer { close(fd) }
             let out = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
             defer { if out >= 0 { close(out) } }
@@ -248,6 +258,7 @@ enum LogDrain {
             }
         }
         thread.start()
+        return done
     }
 }
 

@@ -52,43 +52,43 @@ struct CaptureBenchmark {
             try? station.input.click(at: Point(x: width / 2, y: height - 20), button: .left, count: 1)
             _ = try? station.display.waitUntilSettled()
             let display = station.xvfb.displayName
-            let capture = measure(frames) { _ = try? station.display.capture() }
-            emit(line("capture_xgetimage", capture, extra: ["width": width, "height": height]))
+            let capture = Bench.measure(frames) { _ = try? station.display.capture() }
+            emit(Bench.line("capture_xgetimage", capture, extra: ["width": width, "height": height]))
             let image = try! station.display.capture()
-            let encodeFast = measure(frames) { _ = try? PNG.encode(image, effort: .fast) }
-            emit(line("png_encode_fast", encodeFast, extra: ["bytes": (try? PNG.encode(image, effort: .fast).count) ?? 0]))
-            let encodeSmall = measure(max(5, frames / 4)) { _ = try? PNG.encode(image, effort: .small) }
-            emit(line("png_encode_libpng_default", encodeSmall, extra: ["bytes": (try? PNG.encode(image, effort: .small).count) ?? 0]))
-            let ours = measure(frames) { _ = try? PNG.encode(try station.display.capture(), effort: .fast) }
+            let encodeFast = Bench.measure(frames) { _ = try? PNG.encode(image, effort: .fast) }
+            emit(Bench.line("png_encode_fast", encodeFast, extra: ["bytes": (try? PNG.encode(image, effort: .fast).count) ?? 0]))
+            let encodeSmall = Bench.measure(max(5, frames / 4)) { _ = try? PNG.encode(image, effort: .small) }
+            emit(Bench.line("png_encode_libpng_default", encodeSmall, extra: ["bytes": (try? PNG.encode(image, effort: .small).count) ?? 0]))
+            let ours = Bench.measure(frames) { _ = try? PNG.encode(try station.display.capture(), effort: .fast) }
             let env = ["PATH": "/usr/bin:/bin", "DISPLAY": display]
             let runs = max(5, frames / 4)
             var baselines: [(String, [Double])] = []
             if ChildProcess.resolve("/usr/bin/import", path: nil) != nil {
-                let imp = measure(runs) {
+                let imp = Bench.measure(runs) {
                     _ = try? Command("/usr/bin/import", ["-window", "root", "png:-"], environment: env).run(timeout: 30, outputLimit: 64 << 20)
                 }
                 baselines.append(("capture_encode_imagemagick_import", imp))
             }
             if ChildProcess.resolve("/usr/bin/xwd", path: nil) != nil, ChildProcess.resolve("/usr/bin/convert", path: nil) != nil {
-                let xwd = measure(runs) {
+                let xwd = Bench.measure(runs) {
                     _ = try? Command("/bin/sh", ["-c", "/usr/bin/xwd -root -silent | /usr/bin/convert xwd:- png:-"], environment: env)
                         .run(timeout: 30, outputLimit: 64 << 20)
                 }
                 baselines.append(("capture_encode_xwd_convert", xwd))
             }
-            for (name, samples) in baselines { emit(line(name, samples)) }
-            if baselines.isEmpty { emit(line("capture_encode_appjudge", ours)) }
+            for (name, samples) in baselines { emit(Bench.line(name, samples)) }
+            if baselines.isEmpty { emit(Bench.line("capture_encode_appjudge", ours)) }
             for (i, (name, samples)) in baselines.enumerated() {
                 emit(
-                    line(
+                    Bench.line(
                         i == 0
                             ? "capture_encode_appjudge" : "capture_encode_appjudge_vs_\(name.split(separator: "_").suffix(2).joined(separator: "_"))",
                         ours, baseline: (name, samples)))
             }
             for scale in [1.0, 2.0] {
                 guard let ocr = try? TesseractOCR(scale: scale) else { continue }
-                let t = measure(5) { _ = try? ocr.read(image) }
-                emit(line("ocr_frame_scale_\(format(scale))", t, extra: ["words": (try? ocr.read(image).words.count) ?? 0]))
+                let t = Bench.measure(5) { _ = try? ocr.read(image) }
+                emit(Bench.line("ocr_frame_scale_\(format(scale))", t, extra: ["words": (try? ocr.read(image).words.count) ?? 0]))
             }
         }
 
@@ -125,7 +125,7 @@ struct CaptureBenchmark {
             let bySize = found[scale] ?? [:]
             let recall = bySize.values.reduce(0, +) / Double(max(1, bySize.count))
             emit(
-                line(
+                Bench.line(
                     "ocr_small_text_scale_\(format(scale))", times[scale] ?? [],
                     extra: ["recall": (recall * 1000).rounded() / 1000, "recall_by_size": bySize]))
         }
@@ -163,33 +163,5 @@ struct CaptureBenchmark {
         try body(session)
     }
 
-    private func measure(_ n: Int, _ body: () throws -> Void) -> [Double] {
-        (0..<n).map { _ in
-            let start = DispatchTime.now().uptimeNanoseconds
-            try? body()
-            return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
-        }
-    }
-
     private func format(_ scale: Double) -> String { scale == scale.rounded() ? "\(Int(scale))" : String(format: "%.1f", scale) }
-
-    private func line(_ name: String, _ samples: [Double], baseline: (String, [Double])? = nil, extra: [String: Any] = [:]) -> String {
-        var object: [String: Any] = extra
-        object["name"] = name
-        object["median_ms"] = (median(samples) * 100).rounded() / 100
-        object["runs"] = samples.count
-        if let (baselineName, baselineSamples) = baseline {
-            // How many times faster this figure is than the baseline's: baseline median over ours.
-            object["baseline"] = baselineName
-            object["ratio"] = (median(baselineSamples) / max(median(samples), 1e-9) * 100).rounded() / 100
-        }
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
-        return String(decoding: data, as: UTF8.self)
-    }
-
-    private func median(_ xs: [Double]) -> Double {
-        let s = xs.sorted()
-        guard !s.isEmpty else { return 0 }
-        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
-    }
 }

@@ -24,6 +24,9 @@ public enum AppJudgeCLI {
               --start-timeout S  seconds an app may take to become ready (default 45)
           appjudge bench capture [--frames N] [--width W --height H]
               Measure capture + PNG encode against ImageMagick and xwd; one JSON object per line.
+          appjudge bench sandbox [--runs N]
+              Measure the sandbox: a jailed start against a bare one, the install network, and
+              build + launch-to-ready of each stack fixture; one JSON object per line.
           appjudge ocr FILE.png [--kind web|desktop] [--scale S] [--dump OUT.png] [--buttons X,Y,W,H]
               Print the text AppJudge reads on a screenshot, line by line with boxes, as it
               reads a web page or (--kind desktop) a desktop app's window with its buttons;
@@ -185,18 +188,27 @@ public enum AppJudgeCLI {
     }
 
     static func bench(_ args: [String]) -> Int32 {
-        guard args.first == "capture" else {
-            printError("bench needs a benchmark name; the one there is: capture.")
+        guard let which = args.first, ["capture", "sandbox"].contains(which) else {
+            printError("bench needs a benchmark name: capture or sandbox.")
             return ExitCode.badInput
         }
         let parsed: [String: String]
-        switch options(Array(args.dropFirst()), allowed: ["frames", "width", "height"]) {
+        switch options(Array(args.dropFirst()), allowed: which == "capture" ? ["frames", "width", "height"] : ["runs"]) {
         case .success(let o): parsed = o
         case .failure(let stop): return stop.code
         }
         guard let home = Self.home() else {
             printError("cannot find AppJudge's repository (tasks/, sandbox/); run from it or set APPJUDGE_HOME.")
             return ExitCode.infrastructure
+        }
+        if which == "sandbox" {
+            do {
+                try SandboxBenchmark(home: home, runs: max(1, Int(parsed["runs"] ?? "") ?? 5)).run { line in print(line) }
+                return 0
+            } catch {
+                printError(error.description)
+                return error.exitCode
+            }
         }
         do {
             let bench = CaptureBenchmark(
