@@ -43,10 +43,13 @@ demo: release
 	$$bin run --task tasks/todo-list --repo tasks/todo-list/reference --run-id $$run --out results/$$run/reference; ref=$$?; \
 	echo; echo "== Evaluating a broken variant (tasks do not survive a reload)"; \
 	$$bin run --task tasks/todo-list --repo tasks/todo-list/broken/no-persist --run-id $$run --out results/$$run/broken; broken=$$?; \
+	echo; echo "== Evaluating a desktop app: the tkinter calculator reference"; \
+	$$bin run --task tasks/calculator --repo tasks/calculator/reference --run-id $$run --out results/$$run/desktop; desk=$$?; \
 	echo; echo "HTML reports:"; \
 	echo "  reference: results/$$run/reference/todo-list/report.html (exit $$ref)"; \
 	echo "  broken:    results/$$run/broken/todo-list/report.html (exit $$broken)"; \
-	[ $$ref -eq 0 ] && [ $$broken -eq 1 ]
+	echo "  desktop:   results/$$run/desktop/calculator/report.html (exit $$desk)"; \
+	[ $$ref -eq 0 ] && [ $$broken -eq 1 ] && [ $$desk -eq 0 ]
 
 bench: release
 	bench/run.sh

@@ -10,6 +10,9 @@ bin=$(swift build -c release --show-bin-path)/appjudge
 # Capture + encode against ImageMagick's import and xwd|convert, OCR per frame, small-text recall.
 "$bin" bench capture --frames 100
 
+# The sandbox: a jailed start against a bare one, the install network, build and launch of each stack.
+"$bin" bench sandbox --runs "$runs"
+
 # Whole-task wall time: the 8 todo-list cases on the reference, median of $runs runs.
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT

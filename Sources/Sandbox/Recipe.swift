@@ -60,15 +60,17 @@ public typealias AppKind = TaskSpec.AppHints.Kind
 /// `exists` / `missing`: a path (a glob with `*` in its last part is allowed);
 /// `json` + `has`: a JSON file whose dotted key holds a non-empty value;
 /// `contains` + `text`: some file matching the glob contains the text;
+/// `entries`: a list file (requirements.txt) has a line that is neither blank nor a comment;
 /// `any`: at least one of the nested conditions.
 public indirect enum Condition: Sendable, Codable, Equatable {
     case exists(String)
     case missing(String)
     case json(file: String, has: String)
     case contains(glob: String, text: String)
+    case entries(String)
     case any([Condition])
 
-    private enum CodingKeys: String, CodingKey { case exists, missing, json, has, contains, text, any }
+    private enum CodingKeys: String, CodingKey { case exists, missing, json, has, contains, text, entries, any }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -80,11 +82,13 @@ public indirect enum Condition: Sendable, Codable, Equatable {
             self = .json(file: file, has: try c.decode(String.self, forKey: .has))
         } else if let glob = try c.decodeIfPresent(String.self, forKey: .contains) {
             self = .contains(glob: glob, text: try c.decode(String.self, forKey: .text))
+        } else if let file = try c.decodeIfPresent(String.self, forKey: .entries) {
+            self = .entries(file)
         } else if let any = try c.decodeIfPresent([Condition].self, forKey: .any) {
             self = .any(any)
         } else {
             throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "a condition needs one of exists, missing, json, contains or any"))
+                .init(codingPath: decoder.codingPath, debugDescription: "a condition needs one of exists, missing, json, contains, entries or any"))
         }
     }
 
@@ -99,6 +103,7 @@ public indirect enum Condition: Sendable, Codable, Equatable {
         case .contains(let glob, let text):
             try c.encode(glob, forKey: .contains)
             try c.encode(text, forKey: .text)
+        case .entries(let file): try c.encode(file, forKey: .entries)
         case .any(let all): try c.encode(all, forKey: .any)
         }
     }
@@ -135,6 +140,12 @@ public indirect enum Condition: Sendable, Codable, Equatable {
             }
             if match == nil { match = found }
             return found != nil
+        case .entries(let file):
+            guard let text = try? String(contentsOf: repository.appendingPathComponent(file), encoding: .utf8) else { return false }
+            return text.split(whereSeparator: \.isNewline).contains { line in
+                let entry = line.trimmingCharacters(in: .whitespaces)
+                return !entry.isEmpty && !entry.hasPrefix("#")
+            }
         case .any(let conditions):
             return conditions.contains { $0.holds(in: repository, match: &match) }
         }
