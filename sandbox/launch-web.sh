@@ -20,5 +20,11 @@ browser=$!
 wait "$app"
 code=$?
 echo "[appjudge] the app's start command ended with status $code"
+# A start command that daemonised its server ends with 0 while the server runs on: the app has
+# ended only once its port stops accepting connections.
+if [ "$code" -eq 0 ]; then
+  while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do sleep 0.5; done
+  echo "[appjudge] port $port stopped accepting connections"
+fi
 echo "$code" >"$status/app-exit.tmp" && mv "$status/app-exit.tmp" "$status/app-exit"
 wait "$browser"

@@ -3,7 +3,8 @@
 Ready means: a TCP port in the sandbox's network namespace is listening (the hinted one or
 $PORT when given, else any: the namespace is the app's alone) and an HTTP GET of the ready path
 answers with any status. Prints the port and writes status/ready; writes status/failure with
-launch_failed (the start command ended first) or not_ready (time ran out) otherwise, and exits 1.
+launch_failed (the start command ended with nothing listening: a start command that
+daemonised its server is waited for) or not_ready (time ran out) otherwise, and exits 1.
 """
 import http.client
 import json
@@ -63,10 +64,10 @@ def main():
     deadline = time.monotonic() + float(os.environ.get("APPJUDGE_READY_TIMEOUT", "45"))
     seen = []
     while time.monotonic() < deadline:
-        if ended(pid):
+        ports = listening_ports()
+        if ended(pid) and not ports:
             report(status_dir, "failure", {"class": "launch_failed", "reason": "the start command ended before the app was ready"})
             return 1
-        ports = listening_ports()
         seen = ports
         candidates = [p for p in preferred if p in ports] or ([] if hint else ports)
         for port in candidates:

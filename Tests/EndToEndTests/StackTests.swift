@@ -24,6 +24,7 @@ struct StackTests {
         arguments: [
             ("stacks/node-server", "node", "exec npm run start"),
             ("stacks/node-fixed-port", "node", "exec npm run dev"),
+            ("stacks/node-daemon", "node", "exec npm run start"),
             ("stacks/node-build-static", "node", "python3 -m http.server"),
             ("stacks/python-web-stdlib", "python-web", "exec python3 app.py"),
             ("stacks/python-package", "python-web", "exec python3 -m counterapp"),
