@@ -25,6 +25,14 @@ public enum HTMLReport {
         body += "</p>"
         if report.status == .interrupted { body += "<p class=warn>The run was interrupted; cases after the interruption have no verdict.</p>" }
         if let reason = report.outcomeReason { body += "<p class=warn>\(esc(report.outcome.rawValue)): \(esc(reason))</p>" }
+        if let tail = report.logTail { body += "<details open><summary>End of the app's log</summary><pre>\(esc(tail))</pre></details>" }
+        if let build = report.build {
+            let phases = build.phases.map { "\($0.name): <code>\(esc($0.command))</code> \(esc($0.stopped ?? $0.status))" }
+            body += "<p class=meta>Stack <b>\(esc(build.stack))</b> (\(esc(build.kind)))"
+            body += (phases.isEmpty ? "" : " · " + phases.joined(separator: " · "))
+            body += build.start.map { " · start <code>\(esc($0))</code>" } ?? ""
+            body += "</p>"
+        }
         body += "<details><summary>Requirement</summary><pre>\(esc(report.task.requirement))</pre></details>"
         body += "<table class=summary><tr><th>case</th><th>verdict</th><th>reason</th></tr>"
         for c in report.cases {
@@ -38,6 +46,7 @@ public enum HTMLReport {
             body +=
                 "<section id=\"case-\(esc(c.id))\"><details\(c.verdict == .pass ? "" : " open")><summary><h2><span class=\"v \(c.verdict.rawValue)\">\(c.verdict.rawValue)</span> \(esc(c.id))</h2></summary>"
             body += "<p class=reason>\(esc(c.reason))</p>"
+            if let tail = c.logTail { body += "<details><summary>End of the app's log</summary><pre>\(esc(tail))</pre></details>" }
             // Evidence: the deciding frames with matched text outlined, and what OCR read.
             body += "<div class=evidence><h3>Evidence</h3><div class=row>"
             for id in c.evidence.frames {

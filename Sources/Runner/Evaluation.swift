@@ -287,11 +287,11 @@ public final class Evaluation: @unchecked Sendable {
         try? AtomicFile.write(Data(html.utf8), to: location.html)
     }
 
-    /// The last `lines` lines of a log, on one line.
+    /// The last `lines` lines of a log (at most 2000 characters).
     static func tail(_ path: String, lines: Int) -> String {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return "(empty)" }
-        let last = text.split(separator: "\n").suffix(lines).joined(separator: " | ")
-        return last.isEmpty ? "(empty)" : String(last.suffix(600))
+        let last = text.split(separator: "\n").suffix(lines).joined(separator: "\n")
+        return last.isEmpty ? "(empty)" : String(last.suffix(2000))
     }
 
     /// Keeps only the last `bytes` of a log an app may have flooded.
