@@ -11,14 +11,15 @@ set -u
 status=/srv/status
 cd /srv/app || exit 90
 echo "[appjudge] start: $APPJUDGE_START"
-/bin/sh -c "$APPJUDGE_START" &
+# The start command's exit status is kept for ready.py: 0 may mean it daemonised its server.
+(/bin/sh -c "$APPJUDGE_START"; echo $? >/tmp/.appjudge-start-status) &
 app=$!
 port=$(python3 /srv/appjudge/ready.py "$app" "$status") || exit 0
 echo "[appjudge] ready on port $port"
 /usr/lib/chromium/chromium $APPJUDGE_BROWSER_FLAGS "--app=http://127.0.0.1:${port}${APPJUDGE_ENTRY_PATH}" >/dev/null 2>&1 &
 browser=$!
 wait "$app"
-code=$?
+code=$(cat /tmp/.appjudge-start-status 2>/dev/null || echo 1)
 echo "[appjudge] the app's start command ended with status $code"
 # A start command that daemonised its server ends with 0 while the server runs on: the app has
 # ended only once its port stops accepting connections.

@@ -36,6 +36,18 @@ def ended(pid):
         return True
 
 
+DAEMON_GRACE = 10
+
+
+def start_status():
+    """The start command's exit status, written by launch-web.sh once it ends."""
+    try:
+        with open("/tmp/.appjudge-start-status") as f:
+            return f.read().strip() or "?"
+    except OSError:
+        return "?"
+
+
 def answers(port, path):
     for host in ("127.0.0.1", "::1"):
         try:
@@ -63,11 +75,18 @@ def main():
     path = os.environ.get("APPJUDGE_READY_PATH", "/")
     deadline = time.monotonic() + float(os.environ.get("APPJUDGE_READY_TIMEOUT", "45"))
     seen = []
+    ended_at = None
     while time.monotonic() < deadline:
         ports = listening_ports()
         if ended(pid) and not ports:
-            report(status_dir, "failure", {"class": "launch_failed", "reason": "the start command ended before the app was ready"})
-            return 1
+            code = start_status()
+            ended_at = ended_at or time.monotonic()
+            # Exit status 0 may be a start command that daemonised its server: give the
+            # server a moment to listen. Anything else is a failed launch at once.
+            if code != "0" or time.monotonic() - ended_at > DAEMON_GRACE:
+                why = f"exit status {code}" if code != "0" else f"exit status 0 and nothing listening {DAEMON_GRACE} s later"
+                report(status_dir, "failure", {"class": "launch_failed", "reason": f"the start command ended before the app was ready ({why})"})
+                return 1
         seen = ports
         candidates = [p for p in preferred if p in ports] or ([] if hint else ports)
         for port in candidates:

@@ -41,6 +41,9 @@ const server = http.createServer((request, response) => {
   response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
   response.end('not found\n');
 });
-server.listen(port, "127.0.0.1", () => {
-  console.log(`node-daemon listening on http://127.0.0.1:${port}/`);
-});
+// Listens a second late, so the start command has surely exited first (the daemon case).
+setTimeout(() => {
+  server.listen(port, "127.0.0.1", () => {
+    console.log(`node-daemon listening on http://127.0.0.1:${port}/`);
+  });
+}, 1000);
