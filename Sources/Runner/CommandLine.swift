@@ -27,6 +27,12 @@ public enum AppJudgeCLI {
           appjudge bench sandbox [--runs N]
               Measure the sandbox: a jailed start against a bare one, the install network, and
               build + launch-to-ready of each stack fixture; one JSON object per line.
+          appjudge tasks list [DIR...]
+              The suite's tasks (default: tasks/) with their cases and broken variants, and
+              the count per scenario.
+          appjudge tasks validate [DIR...] [--out DIR]
+              Check every task file, then evaluate each reference (all cases must pass) and
+              each broken/<name> (exactly the cases in its expected.json must fail).
           appjudge ocr FILE.png [--kind web|desktop] [--scale S] [--dump OUT.png] [--buttons X,Y,W,H]
               Print the text AppJudge reads on a screenshot, line by line with boxes, as it
               reads a web page or (--kind desktop) a desktop app's window with its buttons;
@@ -63,6 +69,8 @@ public enum AppJudgeCLI {
             return run(args)
         case "bench":
             return bench(args)
+        case "tasks":
+            return tasks(args)
         case "ocr":
             return ocr(args)
         default:
@@ -219,6 +227,40 @@ public enum AppJudgeCLI {
         } catch {
             printError(error.description)
             return error.exitCode
+        }
+    }
+
+    static func tasks(_ args: [String]) -> Int32 {
+        guard let which = args.first, ["list", "validate"].contains(which) else {
+            printError("tasks needs list or validate.")
+            return ExitCode.badInput
+        }
+        let rest = Array(args.dropFirst())
+        let folders = rest.prefix { !$0.hasPrefix("--") }
+        let parsed: [String: String]
+        switch options(Array(rest.dropFirst(folders.count)), allowed: which == "validate" ? ["out"] : []) {
+        case .success(let o): parsed = o
+        case .failure(let stop): return stop.code
+        }
+        guard let home = Self.home() else {
+            printError("cannot find AppJudge's repository (tasks/, sandbox/); run from it or set APPJUDGE_HOME.")
+            return ExitCode.infrastructure
+        }
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let roots = folders.isEmpty ? [home.appendingPathComponent("tasks")] : folders.map { URL(fileURLWithPath: $0, relativeTo: cwd).standardizedFileURL }
+        for root in roots where !FileManager.default.fileExists(atPath: root.path) {
+            printError("\(root.path): no such folder.")
+            return ExitCode.badInput
+        }
+        let suite = SuiteTask.discover(roots).map(SuiteTask.init(directory:))
+        if which == "list" { return TaskSuiteCommand.list(suite) { print($0) } }
+        let out =
+            parsed["out"].map { URL(fileURLWithPath: $0, relativeTo: cwd).standardizedFileURL }
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("appjudge-validate-\(getpid())")
+        defer { if parsed["out"] == nil { try? FileManager.default.removeItem(at: out) } }
+        return TaskSuiteCommand.validate(suite, home: home, output: out) { line in
+            // Each row as soon as it is known: a whole suite takes minutes.
+            FileHandle.standardOutput.write(Data((line + "\n").utf8))
         }
     }
 

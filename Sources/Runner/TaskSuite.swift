@@ -1,0 +1,132 @@
+import Foundation
+import Judge
+import Reports
+import Suite
+
+/// The task folders of a suite and what each holds: the task file, its reference and its
+/// broken variants with the cases they must fail (`broken/<name>/expected.json`).
+struct SuiteTask {
+    var directory: URL
+    /// The loaded task, or why it could not be loaded (file and field named).
+    var loaded: Result<TaskSpec, TaskError>
+    var hasReference: Bool
+    var variants: [Variant]
+
+    struct Variant {
+        var name: String
+        var directory: URL
+        /// Cases that must fail; every other case must pass.
+        var mustFail: Set<String>
+        /// The outcome the evaluation must end in (default `evaluated`).
+        var outcome: String
+    }
+
+    /// Task folders given as arguments: a folder holding task.json is one task; any other
+    /// folder is searched one level down (so `tasks/` is the whole suite).
+    static func discover(_ paths: [URL]) -> [URL] {
+        let fm = FileManager.default
+        return paths.flatMap { path -> [URL] in
+            if fm.fileExists(atPath: path.appendingPathComponent("task.json").path) { return [path] }
+            let children = ((try? fm.contentsOfDirectory(atPath: path.path)) ?? []).sorted()
+            let tasks = children.map { path.appendingPathComponent($0) }.filter { fm.fileExists(atPath: $0.appendingPathComponent("task.json").path) }
+            // A folder that is neither a task nor holds any is named as it is, for the error.
+            return tasks.isEmpty ? [path] : tasks
+        }
+    }
+
+    init(directory: URL) {
+        self.directory = directory
+        do {
+            loaded = .success(try TaskLoader.load(directory: directory).spec)
+        } catch {
+            loaded = .failure(error)
+        }
+        let fm = FileManager.default
+        hasReference = fm.fileExists(atPath: directory.appendingPathComponent("reference").path)
+        let broken = directory.appendingPathComponent("broken")
+        variants = ((try? fm.contentsOfDirectory(atPath: broken.path)) ?? []).sorted().compactMap { name in
+            let dir = broken.appendingPathComponent(name)
+            guard let data = fm.contents(atPath: dir.appendingPathComponent("expected.json").path),
+                let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+            else { return nil }
+            return Variant(
+                name: name, directory: dir, mustFail: Set(json["fail"] as? [String] ?? []), outcome: json["outcome"] as? String ?? "evaluated")
+        }
+    }
+}
+
+/// `appjudge tasks list` and `appjudge tasks validate`.
+enum TaskSuiteCommand {
+    /// One line per task, then the count per scenario.
+    static func list(_ tasks: [SuiteTask], print: (String) -> Void) -> Int32 {
+        print("task                 scenario   kind     cases scripted variants")
+        var perScenario: [String: Int] = [:]
+        var invalid = 0
+        for task in tasks {
+            switch task.loaded {
+            case .success(let spec):
+                perScenario[spec.scenario.rawValue, default: 0] += 1
+                let scripted = spec.cases.filter { $0.script != nil }.count
+                print(
+                    "\(pad(spec.id, 20)) \(pad(spec.scenario.rawValue, 10)) \(pad(spec.app.kind.rawValue, 8)) \(pad("\(spec.cases.count)", 5)) \(pad("\(scripted)", 8)) \(task.variants.count)"
+                )
+            case .failure(let error):
+                invalid += 1
+                print("\(pad(task.directory.lastPathComponent, 20)) invalid: \(error)")
+            }
+        }
+        let scenarios = TaskSpec.Scenario.allCases.map { "\($0.rawValue) \(perScenario[$0.rawValue] ?? 0)" }
+        print("\(tasks.count) task(s): " + scenarios.joined(separator: ", ") + (invalid > 0 ? ", \(invalid) invalid" : ""))
+        return invalid > 0 ? ExitCode.badInput : ExitCode.allPassed
+    }
+
+    /// Checks every task file, then evaluates each reference (every case must pass) and each
+    /// broken variant (exactly its listed cases must fail) with the script judge. Prints a
+    /// table; exit 0 when everything holds, 1 when a verdict is wrong, 2 when a task file is invalid.
+    static func validate(_ tasks: [SuiteTask], home: URL, output: URL, print: (String) -> Void) -> Int32 {
+        var invalid = 0, wrong = 0
+        print("task                 app                      expected               got                    ok")
+        for task in tasks {
+            guard case .success(let spec) = task.loaded else {
+                if case .failure(let error) = task.loaded { print("\(pad(task.directory.lastPathComponent, 20)) invalid: \(error)") }
+                invalid += 1
+                continue
+            }
+            var apps: [(String, URL, Set<String>, String)] = []
+            if task.hasReference { apps.append(("reference", task.directory.appendingPathComponent("reference"), [], "evaluated")) }
+            apps += task.variants.map { ("broken/\($0.name)", $0.directory, $0.mustFail, $0.outcome) }
+            if !task.hasReference {
+                print("\(pad(spec.id, 20)) invalid: \(task.directory.path) has no reference/ implementation.")
+                invalid += 1
+                continue
+            }
+            for (name, repository, mustFail, outcome) in apps {
+                var options = EvaluationOptions(
+                    task: task.directory, repository: repository, output: output.appendingPathComponent(spec.id).appendingPathComponent(name),
+                    runId: "validate", sandboxDirectory: home.appendingPathComponent("sandbox"))
+                options.workers = 2
+                let expected = mustFail.isEmpty ? "all pass" : "fail " + mustFail.sorted().joined(separator: ",")
+                let got: String
+                let ok: Bool
+                do {
+                    let (report, _) = try Evaluation(options: options).run()
+                    let failed = Set(report.cases.filter { $0.verdict != .pass }.map(\.id))
+                    got =
+                        (failed.isEmpty ? "all pass" : "fail " + failed.sorted().joined(separator: ","))
+                        + (report.outcome.rawValue == "evaluated" ? "" : " (\(report.outcome.rawValue))")
+                    ok = failed == mustFail && report.outcome.rawValue == outcome
+                } catch {
+                    got = "error: \(error)"
+                    ok = false
+                }
+                if !ok { wrong += 1 }
+                print("\(pad(spec.id, 20)) \(pad(name, 24)) \(pad(expected, 22)) \(pad(got, 22)) \(ok ? "yes" : "NO")")
+            }
+        }
+        print("\(tasks.count) task(s) validated: \(wrong) wrong verdict(s), \(invalid) invalid task(s)")
+        if invalid > 0 { return ExitCode.badInput }
+        return wrong > 0 ? ExitCode.caseFailed : ExitCode.allPassed
+    }
+
+    static func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import TestSupport
+import Testing
+
+@Suite("The task suite: list and validate", .serialized, .timeLimit(.minutes(10)))
+struct TaskSuiteTests {
+    @Test func listShowsEveryTaskAndTheScenarioCounts() throws {
+        let r = try CLI.run(["tasks", "list"])
+        #expect(r.status == 0, "\(r.output)")
+        #expect(r.output.contains("calculator") && r.output.contains("todo-list"))
+        #expect(r.output.contains("task(s): display"), "\(r.output)")
+    }
+
+    /// What CI relies on: every reference passes and every broken variant fails exactly its cases.
+    @Test func theWholeSuiteValidates() throws {
+        let r = try CLI.run(["tasks", "validate"], timeout: 1200)
+        #expect(r.status == 0, "\(r.output)")
+        #expect(r.output.contains("0 wrong verdict(s), 0 invalid task(s)"), "\(r.output)")
+        #expect(!r.output.contains(" NO"))
+    }
+
+    @Test func aVariantWhoseListIsWrongAndABrokenTaskFileAreReported() throws {
+        let suite = Scratch.directory("suite")
+        defer { try? FileManager.default.removeItem(at: suite) }
+        let fm = FileManager.default
+        // The calculator, with its reference also filed as a variant that must fail "add".
+        let task = suite.appendingPathComponent("calculator")
+        try fm.copyItem(at: Repo.root.appendingPathComponent("tasks/calculator"), to: task)
+        try fm.removeItem(at: task.appendingPathComponent("broken"))
+        let variant = task.appendingPathComponent("broken/not-really")
+        try fm.createDirectory(at: variant, withIntermediateDirectories: true)
+        try fm.copyItem(at: task.appendingPathComponent("reference/main.py"), to: variant.appendingPathComponent("main.py"))
+        try #"{"fail": ["add"]}"#.write(to: variant.appendingPathComponent("expected.json"), atomically: true, encoding: .utf8)
+        let r = try CLI.run(["tasks", "validate", suite.path], timeout: 600)
+        #expect(r.status == 1, "\(r.output)")
+        #expect(r.output.contains("broken/not-really") && r.output.contains("fail add") && r.output.contains("NO"), "\(r.output)")
+
+        let bad = suite.appendingPathComponent("bad")
+        try fm.createDirectory(at: bad, withIntermediateDirectories: true)
+        try #"{"id": "bad", "scenario": "sports", "requirement": "r", "cases": []}"#
+            .write(to: bad.appendingPathComponent("task.json"), atomically: true, encoding: .utf8)
+        let listed = try CLI.run(["tasks", "list", bad.path])
+        #expect(listed.status == 2, "\(listed.output)")
+        #expect(listed.output.contains("task.json") && listed.output.contains("scenario"), "\(listed.output)")
+    }
+}
