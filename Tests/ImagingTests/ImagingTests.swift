@@ -1,6 +1,7 @@
 import Foundation
 import Imaging
 import Testing
+import TestSupport
 
 @Suite("PNG codec")
 struct PNGTests {
@@ -68,5 +69,85 @@ struct ImageTests {
         let a = Rect(x: 0, y: 10, width: 50, height: 20)
         #expect(a.verticalOverlap(with: Rect(x: 200, y: 15, width: 10, height: 10)) == 1)
         #expect(a.verticalOverlap(with: Rect(x: 0, y: 40, width: 10, height: 10)) == 0)
+    }
+}
+
+/// SSIM on real screenshots, against deliberate layout faults: a block moved, recoloured, or
+/// overlapped by another, and changes inside a masked region.
+@Suite("Perceptual similarity")
+struct SimilarityTests {
+    static func frame() throws -> Image {
+        try PNG.decode(Array(Data(contentsOf: Repo.fixture("frames/todo-reference-two-rows.png"))))
+    }
+
+    /// `image` with the pixels of `rect` moved by `dx` (the vacated strip filled with the page colour).
+    static func shifted(_ image: Image, _ rect: Rect, dx: Int) -> Image {
+        var out = image
+        let page = image[0, image.height - 1]
+        for y in rect.y..<rect.maxY {
+            for x in rect.x..<rect.maxX { out[x, y] = page }
+        }
+        for y in rect.y..<rect.maxY {
+            for x in rect.x..<rect.maxX where x + dx >= 0 && x + dx < image.width { out[x + dx, y] = image[x, y] }
+        }
+        return out
+    }
+
+    @Test func identicalFramesScoreOne() throws {
+        let image = try Self.frame()
+        let s = try #require(image.similarity(to: image))
+        #expect(s.score == 1)
+        #expect(s.windows > 1000)
+    }
+
+    @Test func noiseAndAntiAliasingAreTolerated() throws {
+        let image = try Self.frame()
+        var noisy = image
+        for i in stride(from: 0, to: noisy.pixels.count, by: 4) {
+            let d = (i / 4) % 3 == 0 ? 2 : 0
+            noisy.pixels[i] = noisy.pixels[i] > 250 ? noisy.pixels[i] - UInt8(d) : noisy.pixels[i] + UInt8(d)
+        }
+        #expect(try #require(image.similarity(to: noisy)).score > 0.99)
+    }
+
+    @Test func aShiftedBlockIsCaughtWhereItMoved() throws {
+        let image = try Self.frame()
+        let block = Rect(x: 0, y: 40, width: image.width / 2, height: 60)
+        let s = try #require(image.similarity(to: Self.shifted(image, block, dx: 12)))
+        #expect(s.score < 0.97, "\(s.score)")
+        #expect(s.worst.map { block.intersection($0) != nil } == true)
+        // The map marks the change in red.
+        let marked = (0..<(s.map.width * s.map.height)).filter { s.map.pixels[$0 * 4] > 200 && s.map.pixels[$0 * 4 + 1] < 100 }.count
+        #expect(marked > 100)
+    }
+
+    @Test func aRecolouredOrOverlappingLayoutIsCaught() throws {
+        let image = try Self.frame()
+        var recoloured = image
+        for y in 0..<image.height {
+            for x in 0..<image.width {
+                let p = image[x, y]
+                // Dark text becomes light grey: the same shapes, little contrast left.
+                if p.luma < 128 { recoloured[x, y] = RGB(200, 200, 200) }
+            }
+        }
+        #expect(try #require(image.similarity(to: recoloured)).score < 0.9)
+        var overlapped = image
+        for y in 30..<90 {
+            for x in 100..<400 { overlapped[x, y] = RGB(40, 90, 200) }
+        }
+        #expect(try #require(image.similarity(to: overlapped)).score < 0.97)
+    }
+
+    @Test func maskedRegionsAreIgnoredAndSizesMustMatch() throws {
+        let image = try Self.frame()
+        var changed = image
+        let clock = Rect(x: 10, y: 10, width: 80, height: 24)
+        for y in clock.y..<clock.maxY {
+            for x in clock.x..<clock.maxX { changed[x, y] = RGB(0, 0, 0) }
+        }
+        #expect(try #require(image.similarity(to: changed)).score < 1)
+        #expect(try #require(image.similarity(to: changed, masked: [clock.insetBy(-8)])).score == 1)
+        #expect(image.similarity(to: Image(width: 10, height: 10)) == nil)
     }
 }
