@@ -60,13 +60,13 @@ extension Image {
             }
             y += step
         }
-        return Similarity(score: count == 0 ? 1 : total / Double(count), worst: worst?.0, windows: count, map: heatMap(tint))
+        return Similarity(score: count == 0 ? 1 : total / Double(count), worst: worst?.0, windows: count, map: heatMap(tint, luma: a))
     }
 
-    /// This image in dimmed grey, with the given windows tinted red by 1 - SSIM.
-    private func heatMap(_ windows: [(Rect, Double)]) -> Image {
+    /// This image in dimmed grey (`luma` is its luminance, already computed), with the given
+    /// windows tinted red by 1 - SSIM.
+    private func heatMap(_ windows: [(Rect, Double)], luma grey: [UInt8]) -> Image {
         var out = self
-        let grey = luma()
         for i in 0..<(width * height) {
             let v = UInt8(Int(grey[i]) / 3 + 150)
             out.pixels[i * 4] = v

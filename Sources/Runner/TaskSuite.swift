@@ -68,11 +68,11 @@ enum TaskSuiteCommand {
                 perScenario[spec.scenario.rawValue, default: 0] += 1
                 let scripted = spec.cases.filter { $0.script != nil }.count
                 print(
-                    "\(pad(spec.id, 20)) \(pad(spec.scenario.rawValue, 10)) \(pad(spec.app.kind.rawValue, 8)) \(pad("\(spec.cases.count)", 5)) \(pad("\(scripted)", 8)) \(task.variants.count)"
+                    "\(AppJudgeCLI.pad(spec.id, 20)) \(AppJudgeCLI.pad(spec.scenario.rawValue, 10)) \(AppJudgeCLI.pad(spec.app.kind.rawValue, 8)) \(AppJudgeCLI.pad("\(spec.cases.count)", 5)) \(AppJudgeCLI.pad("\(scripted)", 8)) \(task.variants.count)"
                 )
             case .failure(let error):
                 invalid += 1
-                print("\(pad(task.directory.lastPathComponent, 20)) invalid: \(error)")
+                print("\(AppJudgeCLI.pad(task.directory.lastPathComponent, 20)) invalid: \(error)")
             }
         }
         let scenarios = TaskSpec.Scenario.allCases.map { "\($0.rawValue) \(perScenario[$0.rawValue] ?? 0)" }
@@ -88,7 +88,7 @@ enum TaskSuiteCommand {
         print("task                 app                      expected               got                    ok")
         for task in tasks {
             guard case .success(let spec) = task.loaded else {
-                if case .failure(let error) = task.loaded { print("\(pad(task.directory.lastPathComponent, 20)) invalid: \(error)") }
+                if case .failure(let error) = task.loaded { print("\(AppJudgeCLI.pad(task.directory.lastPathComponent, 20)) invalid: \(error)") }
                 invalid += 1
                 continue
             }
@@ -96,7 +96,7 @@ enum TaskSuiteCommand {
             if task.hasReference { apps.append(("reference", task.directory.appendingPathComponent("reference"), [], "evaluated")) }
             apps += task.variants.map { ("broken/\($0.name)", $0.directory, $0.mustFail, $0.outcome) }
             if !task.hasReference {
-                print("\(pad(spec.id, 20)) invalid: \(task.directory.path) has no reference/ implementation.")
+                print("\(AppJudgeCLI.pad(spec.id, 20)) invalid: \(task.directory.path) has no reference/ implementation.")
                 invalid += 1
                 continue
             }
@@ -120,13 +120,11 @@ enum TaskSuiteCommand {
                     ok = false
                 }
                 if !ok { wrong += 1 }
-                print("\(pad(spec.id, 20)) \(pad(name, 24)) \(pad(expected, 22)) \(pad(got, 22)) \(ok ? "yes" : "NO")")
+                print("\(AppJudgeCLI.pad(spec.id, 20)) \(AppJudgeCLI.pad(name, 24)) \(AppJudgeCLI.pad(expected, 22)) \(AppJudgeCLI.pad(got, 22)) \(ok ? "yes" : "NO")")
             }
         }
         print("\(tasks.count) task(s) validated: \(wrong) wrong verdict(s), \(invalid) invalid task(s)")
         if invalid > 0 { return ExitCode.badInput }
         return wrong > 0 ? ExitCode.caseFailed : ExitCode.allPassed
     }
-
-    static func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
 }

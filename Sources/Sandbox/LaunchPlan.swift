@@ -9,7 +9,7 @@ extension LaunchHints {
         do {
             return try JSONDecoder().decode(LaunchHints.self, from: data)
         } catch let error as DecodingError {
-            throw .badManifest("\(url.path): \(error.plainDescription)")
+            throw .badManifest(TaskLoader.describe(error, file: url.path, data: data).description)
         } catch {
             throw .badManifest("\(url.path): \(error.localizedDescription)")
         }

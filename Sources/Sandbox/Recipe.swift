@@ -202,30 +202,15 @@ public struct RecipeBook: Sendable {
         var recipes: [StackRecipe] = []
         for file in files {
             let url = directory.appendingPathComponent(file)
+            guard let data = FileManager.default.contents(atPath: url.path) else { throw .recipe("\(url.path) cannot be read") }
             do {
-                recipes.append(try JSONDecoder().decode(StackRecipe.self, from: Data(contentsOf: url)))
+                recipes.append(try JSONDecoder().decode(StackRecipe.self, from: data))
             } catch let error as DecodingError {
-                throw .recipe("\(url.path): \(error.plainDescription)")
+                throw .recipe(TaskLoader.describe(error, file: url.path, data: data).description)
             } catch {
                 throw .recipe("\(url.path): \(error.localizedDescription)")
             }
         }
         self.init(recipes: recipes)
-    }
-}
-
-extension DecodingError {
-    /// "field.path: what is wrong", for messages that name the field.
-    var plainDescription: String {
-        func path(_ keys: [any CodingKey]) -> String {
-            keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: ["."])
-        }
-        switch self {
-        case .keyNotFound(let key, let context): return "\(path(context.codingPath + [key])): missing"
-        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
-            let at = path(context.codingPath)
-            return at.isEmpty ? context.debugDescription : "\(at): \(context.debugDescription)"
-        @unknown default: return "\(self)"
-        }
     }
 }

@@ -82,7 +82,8 @@ public enum TaskLoader {
     }
 
     /// Turns a DecodingError into one sentence naming the field path, e.g. `cases[2].script[0]`.
-    static func describe(_ error: DecodingError, file: String, data: Data) -> TaskError {
+    /// Every JSON file AppJudge reads (tasks, stack recipes, appjudge.json) reports through this.
+    public static func describe(_ error: DecodingError, file: String, data: Data) -> TaskError {
         func path(_ keys: [any CodingKey]) -> String? {
             var out = ""
             for key in keys {

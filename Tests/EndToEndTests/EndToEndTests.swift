@@ -214,19 +214,9 @@ struct InterruptTests {
     /// A page whose script tries to reach a server on the host's loopback, and to read a host
     /// file through a symbolic link in the repository: neither gets anywhere.
     @Test func theAppCannotReachTheHost() throws {
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        #expect(listener >= 0)
-        defer { close(listener) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var size = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, size) } }
-        #expect(listen(listener, 16) == 0)
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &size) } }
-        let port = Int(UInt16(bigEndian: address.sin_port))
-        _ = fcntl(listener, F_SETFL, O_NONBLOCK)
+        let listener = try LoopbackListener()
+        defer { listener.stop() }
+        let port = listener.port
 
         let repo = Scratch.directory("hostile")
         let out = Scratch.directory("hostile-out")
@@ -245,9 +235,7 @@ struct InterruptTests {
         try page.write(to: repo.appendingPathComponent("index.html"), atomically: true, encoding: .utf8)
         let r = try CLI.run(["run", "--task", Repo.todoTask.path, "--repo", repo.path, "--out", out.path, "--case", "heading"])
         #expect(r.status == 1, "\(r.output)")  // "Remaining: 0" is not on this page
-        let accepted = accept(listener, nil, nil)
-        #expect(accepted < 0, "the app connected to a listener on the host's loopback")
-        if accepted >= 0 { close(accepted) }
+        #expect(listener.connections == 0, "the app connected to a listener on the host's loopback")
         let json = try report(in: out)
         let text = ((json["cases"] as? [[String: Any]])?.first?["evidence"] as? [String: Any])?["text"] as? [String] ?? []
         #expect(text.contains { $0.contains("network: blocked") }, "\(text)")

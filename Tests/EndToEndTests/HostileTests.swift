@@ -6,40 +6,41 @@ import Testing
 /// A TCP listener on the host's loopback that counts who connects.
 final class LoopbackListener: @unchecked Sendable {
     private let fd: Int32
+    /// The port it listens on (chosen by the kernel when 0 was asked for).
+    let port: UInt16
     private let lock = NSLock()
     private var count = 0
     private var running = true
 
-    init(port: UInt16) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    init(port wanted: UInt16 = 0) throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var yes: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
+        address.sin_port = wanted.bigEndian
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
+        var size = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, size) } }
         guard bound == 0, listen(fd, 64) == 0 else {
             close(fd)
             throw POSIXError(.EADDRINUSE)
         }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &size) } }
+        self.fd = fd
+        self.port = UInt16(bigEndian: address.sin_port)
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
-        let box = UnsafeSendable(fd)
-        let counter = self
-        let worker = Thread {
-            while counter.isRunning {
-                let client = accept(box.value, nil, nil)
+        Thread { [self] in
+            while isRunning {
+                let client = accept(fd, nil, nil)
                 if client >= 0 {
-                    counter.bump()
+                    bump()
                     close(client)
                 } else {
                     usleep(20_000)
                 }
             }
-        }
-        worker.start()
+        }.start()
     }
 
     private var isRunning: Bool {
@@ -67,11 +68,6 @@ final class LoopbackListener: @unchecked Sendable {
         usleep(50_000)
         close(fd)
     }
-}
-
-struct UnsafeSendable<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
 }
 
 /// Every file under `directory` whose bytes contain `needle`.

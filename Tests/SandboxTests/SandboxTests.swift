@@ -97,7 +97,9 @@ struct RecipeTests {
 /// The jail on the real bubblewrap: what an app sees inside.
 @Suite("The sandbox policy on real bubblewrap", .serialized)
 struct JailTests {
-    func inside(_ script: String, network: Bool = false, limits: ResourceLimits = ResourceLimits()) throws -> (PhaseResult, String) {
+    func inside(
+        _ script: String, network: Bool = false, limits: ResourceLimits = ResourceLimits(), timeout: Double = 60
+    ) throws -> (PhaseResult, String) {
         let root = Scratch.directory("jail")
         defer { try? FileManager.default.removeItem(at: root) }
         let work = root.appendingPathComponent("work"), etc = root.appendingPathComponent("etc")
@@ -106,7 +108,7 @@ struct JailTests {
         var jail = Jail(work: work, support: Repo.root.appendingPathComponent("sandbox"), etc: etc, limits: limits)
         jail.environment = Jail.baseEnvironment(port: 8000)
         let log = root.appendingPathComponent("phase.log").path
-        let result = try PhaseRunner(jail: jail).run(phase: "test", command: script, network: network, timeout: 60, log: log)
+        let result = try PhaseRunner(jail: jail).run(phase: "test", command: script, network: network, timeout: timeout, log: log)
         // The log's first line is the command itself.
         let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         return (result, String(text.dropFirst("$ \(script)\n".count)))
@@ -139,14 +141,7 @@ struct JailTests {
 
     @Test func aPhaseOverItsTimeIsStopped() throws {
         let start = Date()
-        let root = Scratch.directory("jail-time")
-        defer { try? FileManager.default.removeItem(at: root) }
-        let etc = root.appendingPathComponent("etc")
-        try Jail.writeEtc(to: etc)
-        let jail = Jail(work: root, support: Repo.root.appendingPathComponent("sandbox"), etc: etc, limits: ResourceLimits())
-        let result = try PhaseRunner(jail: jail).run(
-            phase: "build", command: "sleep 60 & setsid sleep 61 & wait", network: false, timeout: 1.5,
-            log: root.appendingPathComponent("log").path)
+        let (result, _) = try inside("sleep 60 & setsid sleep 61 & wait", timeout: 1.5)
         #expect(!result.succeeded)
         #expect(result.stopped?.contains("longer than its limit of 1 s") == true, "\(result)")
         #expect(Date().timeIntervalSince(start) < 20)
