@@ -18,14 +18,17 @@ public enum SandboxError: Error, CustomStringConvertible, Sendable {
             "The repository \(path) has nothing to serve: no index.html at its root or in dist/, build/ or public/."
         case .nothingToRun(let path, let kind):
             "No stack recipe recognises \(path) as a \(kind.rawValue) app and no start command is given; add an appjudge.json with \"start\"."
-        case .badManifest(let why): "Bad launch hints in \(why); see README, 'Launching an app'."
-        case .recipe(let why): "Bad stack recipe: \(why)."
+        case .badManifest(let why): "Bad launch hints in \(Self.sentence(why)) See README, 'Launching an app'."
+        case .recipe(let why): "Bad stack recipe: \(Self.sentence(why))"
         case .missingDependency(let tool, let package):
             "\(tool) is not installed; install the Debian package \(package) (make demo and make test do this)."
         case .workspaceFailed(let why): "The sandbox work directory could not be prepared: \(why)."
         case .launchFailed(let why): "The app could not be launched: \(why)."
         }
     }
+
+    /// `text` ending in exactly one full stop.
+    static func sentence(_ text: String) -> String { text.hasSuffix(".") ? text : text + "." }
 
     /// True when the fault lies with the input (a path or file the user gave), not with the
     /// app, AppJudge or the host.
