@@ -247,7 +247,8 @@ public enum AppJudgeCLI {
             return ExitCode.infrastructure
         }
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        let roots = folders.isEmpty ? [home.appendingPathComponent("tasks")] : folders.map { URL(fileURLWithPath: $0, relativeTo: cwd).standardizedFileURL }
+        let roots =
+            folders.isEmpty ? [home.appendingPathComponent("tasks")] : folders.map { URL(fileURLWithPath: $0, relativeTo: cwd).standardizedFileURL }
         for root in roots where !FileManager.default.fileExists(atPath: root.path) {
             printError("\(root.path): no such folder.")
             return ExitCode.badInput

@@ -75,7 +75,8 @@ public final class Evaluation: @unchecked Sendable {
         for file in ["launch-web.sh", "ready.py", "stacks"]
         where !FileManager.default.fileExists(atPath: options.sandboxDirectory.appendingPathComponent(file).path) {
             throw .infrastructure(
-                "The sandbox support file \(options.sandboxDirectory.appendingPathComponent(file).path) is missing; run appjudge from its repository or set APPJUDGE_HOME.")
+                "The sandbox support file \(options.sandboxDirectory.appendingPathComponent(file).path) is missing; run appjudge from its repository or set APPJUDGE_HOME."
+            )
         }
         do {
             try HostTools.check()

@@ -44,10 +44,15 @@ final class PreparedApp: @unchecked Sendable {
             let manifest = try LaunchHints.manifest(in: repository)
             let hints = (manifest ?? LaunchHints()).over(app.launch)
             plan = try LaunchPlan.resolve(repository: repository, kind: app.kind, hints: hints, entry: app.entry, book: book)
-        } catch where error.isAppFailure {
+        } catch  where error.isAppFailure {
             return .failure(Failure(reason: error.description))
         }
-        trace.record("plan", ["stack": plan.stack, "kind": plan.kind.rawValue, "install": plan.install ?? "", "build": plan.build ?? "", "start": plan.start ?? "(static)"])
+        trace.record(
+            "plan",
+            [
+                "stack": plan.stack, "kind": plan.kind.rawValue, "install": plan.install ?? "", "build": plan.build ?? "",
+                "start": plan.start ?? "(static)",
+            ])
         let workspace = try Workspace(copying: repository)
         let etc = try workspace.makeDirectory("etc")
         try Jail.writeEtc(to: etc)

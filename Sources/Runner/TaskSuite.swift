@@ -120,7 +120,9 @@ enum TaskSuiteCommand {
                     ok = false
                 }
                 if !ok { wrong += 1 }
-                print("\(AppJudgeCLI.pad(spec.id, 20)) \(AppJudgeCLI.pad(name, 24)) \(AppJudgeCLI.pad(expected, 22)) \(AppJudgeCLI.pad(got, 22)) \(ok ? "yes" : "NO")")
+                print(
+                    "\(AppJudgeCLI.pad(spec.id, 20)) \(AppJudgeCLI.pad(name, 24)) \(AppJudgeCLI.pad(expected, 22)) \(AppJudgeCLI.pad(got, 22)) \(ok ? "yes" : "NO")"
+                )
             }
         }
         print("\(tasks.count) task(s) validated: \(wrong) wrong verdict(s), \(invalid) invalid task(s)")

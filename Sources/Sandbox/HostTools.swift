@@ -17,7 +17,6 @@ public enum HostTools {
     }
 }
 
-
 /// How Chromium shows a web app on the private display.
 public enum Browser {
     /// Chromium in app mode at the viewport size: kiosk so the page fills the private screen

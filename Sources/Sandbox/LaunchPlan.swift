@@ -1,5 +1,5 @@
-import Suite
 import Foundation
+import Suite
 
 extension LaunchHints {
     /// Reads `appjudge.json` at the root of `repository`; nil when there is none.

@@ -1,5 +1,5 @@
-import Suite
 import Foundation
+import Suite
 
 /// A stack recipe: how to recognise one kind of repository and the commands that install,
 /// build and start it. Recipes are data (`sandbox/stacks/*.json`), so supporting another

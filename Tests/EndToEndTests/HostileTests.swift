@@ -161,7 +161,9 @@ struct HostileTests {
         defer { try? FileManager.default.removeItem(at: out) }
         #expect(json["status"] as? String == "completed", "\(result.output)")
         let build = log(out, "build")
-        #expect(build.contains("File too large") || build.contains("No space left") || json["outcome"] as? String == "build_failed", "\(build.suffix(600))")
+        #expect(
+            build.contains("File too large") || build.contains("No space left") || json["outcome"] as? String == "build_failed",
+            "\(build.suffix(600))")
         // The per-file limit keeps big.bin at 1 GiB; the private /tmp stops at its size.
         #expect(!build.contains("/tmp/big.bin: done, 3221225472"))
         let leftovers = ((try? FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory())) ?? []).filter { $0.hasPrefix("appjudge-") }

@@ -90,7 +90,9 @@ struct StackTests {
     @Test func aRepositoryNoStackRecognisesIsBuildFailed() throws {
         let out = Scratch.directory("nostack")
         defer { try? FileManager.default.removeItem(at: out) }
-        let r = try CLI.run(["run", "--task", counterTask.path, "--repo", Repo.root.appendingPathComponent("Tests/Fixtures/golden").path, "--out", out.path])
+        let r = try CLI.run([
+            "run", "--task", counterTask.path, "--repo", Repo.root.appendingPathComponent("Tests/Fixtures/golden").path, "--out", out.path,
+        ])
         #expect(r.status == 1, "\(r.output)")
         let json = try report(in: out, task: "counter")
         #expect(json["outcome"] as? String == "build_failed")
@@ -104,7 +106,8 @@ struct StackTests {
             try? FileManager.default.removeItem(at: repo)
             try? FileManager.default.removeItem(at: out)
         }
-        try #"{"start": "python3 app.py", "port": "eight"}"#.write(to: repo.appendingPathComponent("appjudge.json"), atomically: true, encoding: .utf8)
+        try #"{"start": "python3 app.py", "port": "eight"}"#.write(
+            to: repo.appendingPathComponent("appjudge.json"), atomically: true, encoding: .utf8)
         let r = try CLI.run(["run", "--task", counterTask.path, "--repo", repo.path, "--out", out.path])
         #expect(r.status == 1, "\(r.output)")
         let reason = try #require(try report(in: out, task: "counter")["outcome_reason"] as? String)

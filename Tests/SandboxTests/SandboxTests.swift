@@ -85,7 +85,8 @@ struct RecipeTests {
     @Test func aBrokenRecipeIsNamedWithItsFileAndField() throws {
         let dir = Scratch.directory("recipes")
         defer { try? FileManager.default.removeItem(at: dir) }
-        try #"{"name": "x", "kind": "web", "detect": [{"exits": "a"}]}"#.write(to: dir.appendingPathComponent("x.json"), atomically: true, encoding: .utf8)
+        try #"{"name": "x", "kind": "web", "detect": [{"exits": "a"}]}"#.write(
+            to: dir.appendingPathComponent("x.json"), atomically: true, encoding: .utf8)
         #expect {
             _ = try RecipeBook(directory: dir)
         } throws: { error in
