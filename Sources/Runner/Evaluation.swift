@@ -125,7 +125,8 @@ public final class Evaluation: @unchecked Sendable {
         let prepared: PreparedApp
         do {
             switch try PreparedApp.prepare(
-                repository: options.repository, app: spec.app, support: options.sandboxDirectory, limits: options.limits, logs: logs,
+                repository: options.repository, app: spec.app,
+                assets: spec.assets.map { (loaded.directory.appendingPathComponent($0), $0) }, support: options.sandboxDirectory, limits: options.limits, logs: logs,
                 trace: trace)
             {
             case .success(let app): prepared = app

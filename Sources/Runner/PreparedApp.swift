@@ -36,7 +36,8 @@ final class PreparedApp: @unchecked Sendable {
     /// Plans, copies, installs and builds. App failures come back as `Failure`; AppJudge's own
     /// (a missing tool, an unwritable disk) as `SandboxError`.
     static func prepare(
-        repository: URL, app: TaskSpec.AppHints, support: URL, limits: ResourceLimits, logs: URL, trace: TraceWriter
+        repository: URL, app: TaskSpec.AppHints, assets: [(source: URL, path: String)] = [], support: URL, limits: ResourceLimits,
+        logs: URL, trace: TraceWriter
     ) throws(SandboxError) -> Result<PreparedApp, Failure> {
         let book = try RecipeBook(directory: support.appendingPathComponent("stacks"))
         let plan: LaunchPlan
@@ -54,6 +55,7 @@ final class PreparedApp: @unchecked Sendable {
                 "start": plan.start ?? "(static)",
             ])
         let workspace = try Workspace(copying: repository)
+        try workspace.supply(assets)
         let etc = try workspace.makeDirectory("etc")
         try Jail.writeEtc(to: etc)
         let enforced = ControlGroup.create(name: "probe-\(UUID().uuidString.prefix(8).lowercased())", limits: limits)?.enforced ?? []

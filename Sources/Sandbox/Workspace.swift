@@ -29,6 +29,22 @@ public final class Workspace: @unchecked Sendable {
         }
     }
 
+    /// Puts the task's files into the copy at their relative paths, leaving any the repository
+    /// already has: the app's own version of a shipped file wins.
+    public func supply(_ files: [(source: URL, path: String)]) throws(SandboxError) {
+        let fm = FileManager.default
+        for file in files {
+            let target = repository.appendingPathComponent(file.path)
+            guard !fm.fileExists(atPath: target.path) else { continue }
+            do {
+                try fm.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try fm.copyItem(at: file.source, to: target)
+            } catch {
+                throw .workspaceFailed("adding the task's file \(file.path): \(error.localizedDescription)")
+            }
+        }
+    }
+
     /// A fresh, empty directory inside the workspace.
     public func makeDirectory(_ name: String) throws(SandboxError) -> URL {
         let url = root.appendingPathComponent(name)

@@ -11,6 +11,10 @@ public struct TaskSpec: Sendable, Codable, Equatable {
     public var scenario: Scenario
     public var requirement: String
     public var features: [Feature]
+    /// Files shipped with the task (data, images), relative to the task folder. At evaluation
+    /// each is put into the app's folder at the same path unless the repository has it already,
+    /// so a generated app reads them where the requirement says they are.
+    public var assets: [String]
     public var app: AppHints
     public var cases: [TestCase]
 
@@ -58,7 +62,7 @@ public struct TaskSpec: Sendable, Codable, Equatable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case schemaVersion = "schema_version", id, title, scenario, requirement, features, app, cases
+        case schemaVersion = "schema_version", id, title, scenario, requirement, features, assets, app, cases
     }
 
     public init(from decoder: any Decoder) throws {
@@ -69,6 +73,7 @@ public struct TaskSpec: Sendable, Codable, Equatable {
         scenario = try c.decode(Scenario.self, forKey: .scenario)
         requirement = try c.decode(String.self, forKey: .requirement)
         features = try c.decodeIfPresent([Feature].self, forKey: .features) ?? []
+        assets = try c.decodeIfPresent([String].self, forKey: .assets) ?? []
         app = try c.decodeIfPresent(AppHints.self, forKey: .app) ?? AppHints()
         cases = try c.decode([TestCase].self, forKey: .cases)
     }

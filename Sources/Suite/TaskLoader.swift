@@ -38,6 +38,13 @@ public enum TaskLoader {
             throw TaskError(file: display, field: nil, message: "is not valid JSON (\(error.localizedDescription)).")
         }
         try validate(spec, file: display)
+        for (i, asset) in spec.assets.enumerated() {
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: directory.appendingPathComponent(asset).path, isDirectory: &isDir), !isDir.boolValue
+            else {
+                throw TaskError(file: display, field: "assets[\(i)]", message: "'\(asset)' is not a file in the task folder; add it or remove the entry.")
+            }
+        }
         return LoadedTask(spec: spec, directory: directory)
     }
 
@@ -54,6 +61,11 @@ public enum TaskLoader {
         let v = spec.app.viewport
         guard (200...3840).contains(v.width), (200...2160).contains(v.height) else {
             throw TaskError(file: file, field: "app.viewport", message: "\(v.width)x\(v.height) is outside 200x200...3840x2160.")
+        }
+        for (i, asset) in spec.assets.enumerated()
+        where asset.isEmpty || asset.hasPrefix("/") || asset.split(separator: "/").contains(where: { $0 == ".." || $0 == "." }) {
+            throw TaskError(
+                file: file, field: "assets[\(i)]", message: "'\(asset)' must be a relative path inside the task folder, without '.' or '..'.")
         }
         guard !spec.cases.isEmpty else { throw TaskError(file: file, field: "cases", message: "the task has no cases; add at least one.") }
         let features = Set(spec.features.map(\.id))
