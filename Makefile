@@ -7,7 +7,7 @@ SWIFT ?= swift
 # libraries; bench: the baselines.
 PACKAGES := xvfb chromium bubblewrap slirp4netns util-linux python3 python3-venv python3-tk \
             tesseract-ocr tesseract-ocr-eng fonts-dejavu-core \
-            libx11-dev libxres-dev libxdo-dev libpng-dev libtesseract-dev pkg-config imagemagick x11-apps
+            libx11-dev libxres-dev libxdo-dev libpng-dev libtesseract-dev libcurl4-openssl-dev pkg-config imagemagick x11-apps
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Tesseract's OpenMP threads spin on small machines; appjudge sets this itself, tests need it here.
 export OMP_THREAD_LIMIT := 1

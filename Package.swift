@@ -13,6 +13,7 @@ let package = Package(
         // module that owns the library (Desktop for X11/xdo, Imaging for PNG, Perception for OCR).
         .systemLibrary(name: "CX11", pkgConfig: "x11", providers: [.apt(["libx11-dev"])]),
         .systemLibrary(name: "CXdo", providers: [.apt(["libxdo-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CTesseract", pkgConfig: "tesseract", providers: [.apt(["libtesseract-dev"])]),
         // libpng's full write API reports errors through longjmp, which Swift cannot host,
         // so the encoder that needs it is a small C target that owns the setjmp.
@@ -25,9 +26,10 @@ let package = Package(
         .target(name: "Perception", dependencies: ["CTesseract", "Imaging"]),
         .target(name: "Sandbox", dependencies: ["Processes", "Suite"]),
         .target(name: "Suite"),
-        .target(name: "Judge", dependencies: ["Desktop", "Perception", "Imaging", "Suite"]),
+        .target(name: "HTTP", dependencies: ["CCurl"]),
+        .target(name: "Judge", dependencies: ["Desktop", "Perception", "Imaging", "Suite", "HTTP"]),
         .target(name: "Reports", dependencies: ["Judge", "Suite", "Imaging"]),
-        .target(name: "Runner", dependencies: ["Desktop", "Perception", "Sandbox", "Judge", "Suite", "Reports", "Processes", "Imaging"]),
+        .target(name: "Runner", dependencies: ["HTTP", "Desktop", "Perception", "Sandbox", "Judge", "Suite", "Reports", "Processes", "Imaging"]),
         .executableTarget(name: "appjudge", dependencies: ["Runner"]),
 
         .target(name: "TestSupport", dependencies: ["Imaging", "Desktop", "Processes"], path: "Tests/TestSupport"),

@@ -114,7 +114,7 @@ public struct ScriptJudge: Sendable {
 
     // MARK: - Actions
 
-    private func perform(_ step: Step, on current: Observation, session: any AppSession, observer: Observer) throws -> (Observation, Point?, String?)
+    func perform(_ step: Step, on current: Observation, session: any AppSession, observer: Observer) throws -> (Observation, Point?, String?)
     {
         let input = session.input
         var point: Point?
@@ -225,7 +225,7 @@ public struct ScriptJudge: Sendable {
 
     /// Evaluates `expectation`, re-observing until it holds or `patience` runs out (apps update
     /// asynchronously; polling a settled screen is cheap because OCR is cached per frame).
-    private func check(_ expectation: Expectation, from start: Observation, before: Observation, observer: Observer) throws -> (
+    func check(_ expectation: Expectation, from start: Observation, before: Observation, observer: Observer) throws -> (
         Observation, Evidence, String
     ) {
         var observation = start

@@ -1,5 +1,6 @@
 import Imaging
 import Perception
+import Suite
 
 /// The outcome of one case.
 public enum Verdict: String, Sendable, Codable, CaseIterable {
@@ -72,10 +73,15 @@ public struct CaseResult: Sendable, Codable, Equatable {
     public var appFailure: String?
     /// The last lines of the app's log when it failed.
     public var logTail: String?
+    /// For the agent judge: its episodes, votes and what the model calls cost.
+    public var agent: AgentSummary?
+    /// For the agent judge: the actions it took and the checks its verdict rests on, as a
+    /// script (`appjudge cases export` writes it into task.json).
+    public var trajectory: [Step]?
 
     private enum CodingKeys: String, CodingKey {
         case id, verdict, reason, evidence, steps, seconds, appStartSeconds = "app_start_seconds", ocrSeconds = "ocr_seconds"
-        case appFailure = "app_failure", logTail = "log_tail"
+        case appFailure = "app_failure", logTail = "log_tail", agent, trajectory
     }
 
     public init(id: String, verdict: Verdict, reason: String, evidence: Evidence = Evidence(), steps: [StepRecord] = [], seconds: Double = 0) {
@@ -86,4 +92,51 @@ public struct CaseResult: Sendable, Codable, Equatable {
         self.steps = steps
         self.seconds = seconds
     }
+}
+
+/// What model calls cost, as the API counted it.
+public struct ModelUsage: Sendable, Codable, Equatable {
+    public var calls = 0
+    public var inputTokens = 0
+    public var outputTokens = 0
+    /// Dollars at the price table's rates; nil when the model has no price there.
+    public var dollars: Double? = 0
+    /// Seconds spent waiting for answers (retries and their waits included).
+    public var seconds = 0.0
+
+    public init() {}
+
+    public var tokens: Int { inputTokens + outputTokens }
+
+    public static func + (a: ModelUsage, b: ModelUsage) -> ModelUsage {
+        var sum = ModelUsage()
+        sum.calls = a.calls + b.calls
+        sum.inputTokens = a.inputTokens + b.inputTokens
+        sum.outputTokens = a.outputTokens + b.outputTokens
+        sum.dollars = a.dollars.flatMap { x in b.dollars.map { x + $0 } }
+        sum.seconds = a.seconds + b.seconds
+        return sum
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case calls, inputTokens = "input_tokens", outputTokens = "output_tokens", dollars, seconds
+    }
+}
+
+/// How the agent judge reached a case's verdict.
+public struct AgentSummary: Sendable, Codable, Equatable {
+    public struct Episode: Sendable, Codable, Equatable {
+        public var verdict: Verdict
+        public var reason: String
+        public var steps: Int
+        /// Why this episode ran: "first", "re-probe" (after uncertain) or "vote".
+        public var role: String
+    }
+    public var model: String
+    public var episodes: [Episode]
+    /// With votes: the share of episodes that agree with the majority verdict.
+    public var agreement: Double?
+    public var usage: ModelUsage
+
+    private enum CodingKeys: String, CodingKey { case model, episodes, agreement, usage }
 }

@@ -12,6 +12,12 @@ import Perception
 public enum HTMLReport {
     /// Builds the page. `frames` maps frame ids to PNG bytes and size; frames missing from it
     /// are shown as a placeholder.
+    static func usage(_ u: ModelUsage) -> String {
+        "\(u.calls) calls, \(u.inputTokens) input + \(u.outputTokens) output tokens, "
+            + (u.dollars.map { String(format: "$%.4f", $0) } ?? "dollars unknown (no price)")
+            + String(format: ", %.1f s waiting for the model", u.seconds)
+    }
+
     public static func render(_ report: TaskReport, frames: [String: (png: [UInt8], width: Int, height: Int)]) -> String {
         var used = Set<String>()
         var body = ""
@@ -33,6 +39,7 @@ public enum HTMLReport {
             body += build.start.map { " · start <code>\(esc($0))</code>" } ?? ""
             body += "</p>"
         }
+        if let u = report.modelUsage { body += "<p class=meta>Model: \(usage(u))</p>" }
         body += "<details><summary>Requirement</summary><pre>\(esc(report.task.requirement))</pre></details>"
         body += "<table class=summary><tr><th>case</th><th>verdict</th><th>reason</th></tr>"
         for c in report.cases {
@@ -46,6 +53,12 @@ public enum HTMLReport {
             body +=
                 "<section id=\"case-\(esc(c.id))\"><details\(c.verdict == .pass ? "" : " open")><summary><h2><span class=\"v \(c.verdict.rawValue)\">\(c.verdict.rawValue)</span> \(esc(c.id))</h2></summary>"
             body += "<p class=reason>\(esc(c.reason))</p>"
+            if let agent = c.agent {
+                let episodes = agent.episodes.map { "\($0.role) \($0.verdict.rawValue) in \($0.steps) steps" }.joined(separator: "; ")
+                body += "<p class=meta>Agent \(esc(agent.model)): \(esc(episodes))"
+                body += agent.agreement.map { String(format: " · agreement %.0f%%", $0 * 100) } ?? ""
+                body += " · \(usage(agent.usage))</p>"
+            }
             if let tail = c.logTail { body += "<details><summary>End of the app's log</summary><pre>\(esc(tail))</pre></details>" }
             // Evidence: the deciding frames with matched text outlined, and what OCR read.
             body += "<div class=evidence><h3>Evidence</h3><div class=row>"

@@ -47,6 +47,8 @@ public struct TaskReport: Sendable, Codable, Equatable {
     public var seconds: Double
     public var environment: [String: String]
     public var cases: [CaseResult]
+    /// With the agent judge: every model call of the task together.
+    public var modelUsage: ModelUsage?
 
     public struct TaskInfo: Sendable, Codable, Equatable {
         public var id: String
@@ -86,6 +88,7 @@ public struct TaskReport: Sendable, Codable, Equatable {
     private enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version", runId = "run_id", task, repository, judge, status, outcome
         case outcomeReason = "outcome_reason", logTail = "log_tail", build, score, counts, startedAt = "started_at", seconds, environment, cases
+        case modelUsage = "model_usage"
     }
 }
 

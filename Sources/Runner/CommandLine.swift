@@ -22,6 +22,28 @@ public enum AppJudgeCLI {
               --case IDS     only these cases
               --workers N    cases run at once, each on its own private display (default 2)
               --start-timeout S  seconds an app may take to become ready (default 45)
+              --judge script|llm   who decides the cases (default script: the cases' scripts)
+            With --judge llm, an agent model uses the app for every case (keys only from
+            OPENAI_API_KEY / ANTHROPIC_API_KEY):
+              --model NAME         e.g. gpt-4.1-mini, claude-haiku-4-5 (required)
+              --provider P         openai (chat completions; also vLLM, Ollama, llama.cpp,
+                                   LM Studio) or anthropic; default: from the model name
+              --base-url URL       the API's base (default https://api.openai.com/v1 or
+                                   https://api.anthropic.com; or OPENAI_BASE_URL / ANTHROPIC_BASE_URL)
+              --votes K            K episodes per case, majority verdict (default 1)
+              --replay RUN         answer every model call from RUN's records; no network
+              --prices FILE        dollars per million tokens (default config/prices.json)
+              --max-steps N --max-case-seconds S --max-case-tokens N --max-case-usd D
+              --max-task-tokens N --max-task-usd D   budgets (defaults 15, 300, 150000,
+                                   0.50, 2000000, 5.00)
+              --timeout S --concurrency N  per-call time limit (120) and calls at once (2)
+          appjudge cases generate --task DIR --model NAME [--provider P] [--base-url URL]
+                       [--replace]
+              Ask the model for 8-20 cases covering every feature of the task and write them
+              into its task.json for review (existing cases are kept unless --replace).
+          appjudge cases export --task DIR --report FILE [--case ID[,ID...]] [--replace]
+              Write the agent's trajectories of a report (its actions and the checks behind
+              its verdicts) into task.json as scripts, so later runs need no model.
           appjudge bench capture [--frames N] [--width W --height H]
               Measure capture + PNG encode against ImageMagick and xwd; one JSON object per line.
           appjudge bench sandbox [--runs N]
@@ -128,7 +150,7 @@ public enum AppJudgeCLI {
 
     static func run(_ args: [String]) -> Int32 {
         let parsed: [String: String]
-        switch options(args, allowed: ["task", "repo", "out", "run-id", "case", "workers", "start-timeout"]) {
+        switch options(args, allowed: Set(["task", "repo", "out", "run-id", "case", "workers", "start-timeout"]).union(ModelOptions.agent).union(ModelOptions.connection)) {
         case .success(let o): parsed = o
         case .failure(let stop): return stop.code
         }
@@ -163,6 +185,12 @@ public enum AppJudgeCLI {
                 return ExitCode.badInput
             }
             options.limits.startSeconds = n
+        }
+        do {
+            options.agent = try ModelOptions.agent(parsed, environment: ProcessInfo.processInfo.environment, home: home)
+        } catch {
+            printError(error.message)
+            return ExitCode.badInput
         }
         let interrupt = Interrupt()
         interrupt.install()

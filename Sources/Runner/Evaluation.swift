@@ -1,6 +1,7 @@
 import Desktop
 import Foundation
 import Imaging
+import HTTP
 import Judge
 import Perception
 import Processes
@@ -25,6 +26,8 @@ public struct EvaluationOptions: Sendable {
     public var limits = ResourceLimits()
     /// Cases evaluated at once, each on its own private display.
     public var workers = 2
+    /// The LLM agent judge; nil for the script judge.
+    public var agent: AgentOptions?
 
     public init(task: URL, repository: URL, output: URL, runId: String, sandboxDirectory: URL) {
         self.task = task
@@ -32,6 +35,29 @@ public struct EvaluationOptions: Sendable {
         self.output = output
         self.runId = runId
         self.sandboxDirectory = sandboxDirectory
+    }
+}
+
+/// How the agent judge is set up for an evaluation.
+public struct AgentOptions: Sendable {
+    public var model: ModelSettings
+    public var settings = AgentSettings()
+    public var prices = PriceTable()
+    /// Tokens and dollars the whole task may spend.
+    public var taskTokens = 2_000_000
+    public var taskDollars = 5.0
+    /// A previous run (its folder, or one task's report folder) to answer every model call
+    /// from, with no network.
+    public var replay: URL?
+    public var transport: any HTTPTransport = CurlTransport()
+
+    public init(model: ModelSettings) { self.model = model }
+
+    /// The recorded exchanges of `task` under a replay folder, if there are any.
+    func replayStore(task: String) -> URL? {
+        guard let replay else { return nil }
+        return [replay.appendingPathComponent(task).appendingPathComponent("llm"), replay.appendingPathComponent("llm")]
+            .first { FileManager.default.fileExists(atPath: $0.appendingPathComponent("index.jsonl").path) }
     }
 }
 
@@ -98,12 +124,40 @@ public final class Evaluation: @unchecked Sendable {
             throw .infrastructure("Cannot write the report folder \(location.directory.path): \(error.localizedDescription)")
         }
         let trace = TraceWriter(url: location.trace)
+        var agentJudge: AgentJudge?
+        if let options = options.agent {
+            let mode: ModelClient.Mode
+            var recorder: ExchangeStore?
+            do {
+                if options.replay != nil {
+                    guard let store = options.replayStore(task: spec.id) else {
+                        throw RunError.input(
+                            "\(options.replay!.path) holds no recorded model calls for task \(spec.id) (no \(spec.id)/llm/index.jsonl); give the folder of a run made with --judge llm."
+                        )
+                    }
+                    mode = .replay(try ExchangeStore(directory: store))
+                } else {
+                    mode = .live(options.transport)
+                    recorder = try ExchangeStore(directory: location.directory.appendingPathComponent("llm"))
+                }
+            } catch let error as RunError {
+                throw error
+            } catch {
+                throw .infrastructure("Cannot open the model records: \(error.localizedDescription)")
+            }
+            agentJudge = AgentJudge(
+                client: ModelClient(settings: options.model, mode: mode, recorder: recorder), prices: options.prices, settings: options.settings,
+                ledger: TaskLedger(maxTokens: options.taskTokens, maxDollars: options.taskDollars))
+        }
+        let agent = agentJudge
+        let judgeName = options.agent.map { "llm:\($0.model.provider.name)/\($0.model.model)" + ($0.replay != nil ? " (replay)" : "") } ?? "script"
         let started = Date()
         var report = TaskReport(
-            runId: options.runId, task: spec, repository: options.repository.path, judge: "script",
+            runId: options.runId, task: spec, repository: options.repository.path, judge: judgeName,
             startedAt: started, environment: Self.environment())
         @Sendable func save(_ report: inout TaskReport) {
             report.seconds = Date().timeIntervalSince(started)
+            if let agent { report.modelUsage = agent.ledger.usage }
             report.tally(total: cases.count)
             Self.write(report, frames: frames, to: location)
         }
@@ -175,8 +229,7 @@ public final class Evaluation: @unchecked Sendable {
             while !interrupt.isSet, let index = shared.claim(cases.count) {
                 let testCase = cases[index]
                 trace.record("case_start", ["case": testCase.id, "display": station.xvfb.displayName])
-                let log = logs.appendingPathComponent("\(testCase.id).log").path
-                let result = evaluate(testCase, prepared: prepared, appLog: log, station: station, frames: frames)
+                let result = evaluate(testCase, spec: spec, agent: agent, prepared: prepared, logs: logs, station: station, frames: frames)
                 for step in result.steps {
                     trace.record(
                         "step",
@@ -236,14 +289,36 @@ public final class Evaluation: @unchecked Sendable {
         }
     }
 
-    /// One case on a freshly launched app. Never throws: whatever goes wrong becomes the case's
-    /// verdict, so one broken case never stops the others.
-    private func evaluate(_ testCase: TestCase, prepared: PreparedApp, appLog: String, station: Station, frames: FrameDirectory) -> CaseResult {
-        let start = Date()
-        guard testCase.script != nil else {
-            return ScriptJudge.unscripted(testCase)
+    /// One case: with the script judge one run of its script, with the agent judge as many
+    /// episodes as it asks for, each on a freshly launched app. Never throws: whatever goes
+    /// wrong becomes the case's verdict, so one broken case never stops the others.
+    private func evaluate(_ testCase: TestCase, spec: TaskSpec, agent: AgentJudge?, prepared: PreparedApp, logs: URL, station: Station, frames: FrameDirectory)
+        -> CaseResult
+    {
+        let cancelled = { [interrupt] in interrupt.isSet }
+        if let agent {
+            return agent.decide(testCase) { number, _ in
+                episode(testCase, number: number, prepared: prepared, logs: logs, station: station, frames: frames) { app, observer in
+                    agent.runEpisode(testCase, task: spec, number: number, session: app, observer: observer, cancelled: cancelled)
+                }
+            }
         }
-        let app = SandboxedApp(prepared: prepared, station: station, caseName: testCase.id, log: appLog, browserTimeout: options.readyTimeout)
+        guard testCase.script != nil else { return ScriptJudge.unscripted(testCase) }
+        return episode(testCase, number: 0, prepared: prepared, logs: logs, station: station, frames: frames) { app, observer in
+            ScriptJudge().run(testCase, session: app, observer: observer, cancelled: cancelled)
+        }
+    }
+
+    /// Launches a fresh copy of the app, waits until it is ready, lets `judge` work on it, and
+    /// tells an app that crashed under test from a failed check.
+    private func episode(
+        _ testCase: TestCase, number: Int, prepared: PreparedApp, logs: URL, station: Station, frames: FrameDirectory,
+        judge: (SandboxedApp, Observer) -> CaseResult
+    ) -> CaseResult {
+        let start = Date()
+        let name = number == 0 ? testCase.id : "\(testCase.id)-e\(number)"
+        let appLog = logs.appendingPathComponent("\(name).log").path
+        let app = SandboxedApp(prepared: prepared, station: station, caseName: name, log: appLog, browserTimeout: options.readyTimeout)
         defer { app.close() }
         func failed(_ failure: String, _ reason: String) -> CaseResult {
             app.close()
@@ -264,9 +339,8 @@ public final class Evaluation: @unchecked Sendable {
         // Desktop apps are read with their buttons too: toolkits draw key grids tesseract's page
         // layout skips.
         let ocr: any TextRecognizer = prepared.plan.kind == .desktop ? ButtonAwareOCR(station.ocr) : station.ocr
-        let observer = Observer(screen: station.display, ocr: ocr, sink: frames, prefix: testCase.id)
-        let judge = ScriptJudge()
-        var result = judge.run(testCase, session: app, observer: observer, cancelled: { [interrupt] in interrupt.isSet })
+        let observer = Observer(screen: station.display, ocr: ocr, sink: frames, prefix: name)
+        var result = judge(app, observer)
         // An app that died under test failed the case, whatever the checks before said.
         if let ended = app.exitDescription(), !interrupt.isSet {
             app.close()
