@@ -3,7 +3,7 @@ import Foundation
 /// Any JSON value: what model APIs send and receive beyond fixed shapes (tool schemas, tool
 /// arguments). Object keys keep their insertion order so encoded requests are byte-stable,
 /// which content-addressed recording relies on.
-public enum JSONValue: Sendable, Equatable, Codable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral,
+public enum JSONValue: Sendable, Equatable, Codable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral,
     ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral
 {
     case null
@@ -15,6 +15,7 @@ public enum JSONValue: Sendable, Equatable, Codable, ExpressibleByStringLiteral,
 
     public init(stringLiteral value: String) { self = .string(value) }
     public init(integerLiteral value: Int) { self = .number(Double(value)) }
+    public init(floatLiteral value: Double) { self = .number(value) }
     public init(booleanLiteral value: Bool) { self = .bool(value) }
     public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
     public init(dictionaryLiteral elements: (String, JSONValue)...) { self = .object(elements) }

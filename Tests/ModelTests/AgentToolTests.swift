@@ -1,0 +1,95 @@
+import Foundation
+import HTTP
+import Imaging
+import Judge
+import Suite
+import Testing
+
+@Suite struct AgentToolTests {
+    func call(_ name: String, _ args: JSONValue) -> ToolCall {
+        ToolCall(id: "c", name: name, arguments: args, rawArguments: args.serialized())
+    }
+
+    @Test func screenshotsMatchAnAspectTargetAndAreNeverUpscaled() {
+        let cases: [((Int, Int), (Int, Int))] = [
+            ((800, 600), (800, 600)), ((1024, 768), (1024, 768)), ((1600, 1200), (1024, 768)), ((2560, 1600), (1280, 800)),
+            ((1920, 1080), (1365, 768)), ((480, 640), (480, 640)), ((1440, 900), (1280, 800)),
+        ]
+        for ((w, h), (iw, ih)) in cases {
+            let s = ScreenScale(screenWidth: w, screenHeight: h)
+            #expect((s.imageWidth, s.imageHeight) == (iw, ih), "\(w)x\(h)")
+        }
+    }
+
+    @Test func modelCoordinatesBecomeScreenPixelsInOnePlace() throws {
+        let s = ScreenScale(screenWidth: 1600, screenHeight: 1200)
+        #expect(s.toScreen(x: 0, y: 0) == Point(x: 0, y: 0))
+        #expect(s.toScreen(x: 512, y: 384) == Point(x: 800, y: 600))
+        #expect(s.toScreen(x: 1023, y: 767) == Point(x: 1599, y: 1199))
+        #expect(s.toScreen(x: 1024, y: 10) == nil)
+        #expect(s.toImage(Rect(x: 800, y: 600, width: 160, height: 40)) == Rect(x: 512, y: 384, width: 102, height: 25))
+        guard case .success(.step(.click(.point(let x, let y)))) = AgentTools.parse(call("click", ["x": 512, "y": 384]), scale: s) else {
+            Issue.record("a click at a point did not parse")
+            return
+        }
+        #expect((x, y) == (800, 600))
+    }
+
+    @Test func everyToolParsesToTheSharedVocabulary() {
+        let s = ScreenScale(screenWidth: 800, screenHeight: 600)
+        let expected: [(ToolCall, AgentAction)] = [
+            (call("click", ["text": "Add"]), .step(.click(.text("Add")))),
+            (call("double_click", ["text": "Delete", "row": "Buy milk"]), .step(.doubleClick(.text("Delete", row: "Buy milk")))),
+            (call("right_click", ["x": 10, "y": 20]), .step(.rightClick(.point(x: 10, y: 20)))),
+            (call("move", ["x": 5, "y": 5]), .step(.move(.point(x: 5, y: 5)))),
+            (
+                call("drag", ["from_x": 1, "from_y": 2, "to_x": 30, "to_y": 40]),
+                .step(.drag(from: .point(x: 1, y: 2), to: .point(x: 30, y: 40)))
+            ),
+            (call("type", ["text": "Buy milk"]), .step(.type("Buy milk"))),
+            (call("key", ["keys": "ctrl+a"]), .step(.key("ctrl+a"))),
+            (call("key", ["keys": "enter"]), .step(.key("Return"))),
+            (call("scroll", ["dy": 3]), .step(.scroll(dx: 0, dy: 3, at: nil))),
+            (call("wait", ["seconds": 1.5]), .step(.wait(seconds: 1.5))),
+            (call("reload", [:]), .step(.reload)),
+            (
+                call("verdict", ["result": "pass", "reason": "listed", "evidence": ["c-02"], "checks": [["visible": "Buy milk"]]]),
+                .verdict(.pass, reason: "listed", evidence: ["c-02"], checks: [.visible("Buy milk")])
+            ),
+        ]
+        for (c, action) in expected {
+            #expect(AgentTools.parse(c, scale: s) == .success(action), "\(c.name)")
+        }
+    }
+
+    @Test func invalidCallsSayWhatIsWrong() {
+        let s = ScreenScale(screenWidth: 800, screenHeight: 600)
+        let bad: [(ToolCall, String)] = [
+            (call("execute_python", ["code": "import os"]), "unknown tool 'execute_python'"),
+            (call("click", ["x": 900, "y": 10]), "outside the 800x600 screenshot"),
+            (call("click", ["x": -1, "y": 10]), "outside"),
+            (call("click", [:]), "click needs x and y"),
+            (call("key", ["keys": "ctrl+alt+Delete+x+y"]), "not a key combination"),
+            (call("key", ["keys": "rm -rf"]), "not a key name"),
+            (call("key", ["keys": "hyper+a"]), "not a modifier"),
+            (call("wait", ["seconds": 99]), "between 0 and 10"),
+            (call("verdict", ["result": "maybe", "reason": "x", "evidence": []]), "pass, fail or uncertain"),
+            (call("verdict", ["result": "pass", "reason": "", "evidence": []]), "needs a reason"),
+            (call("type", ["text": .string(String(repeating: "a", count: 501))]), "longer than 500"),
+            (ToolCall(id: "c", name: "click", arguments: nil, rawArguments: "{x: 1"), "not a JSON object"),
+        ]
+        for (c, fragment) in bad {
+            guard case .failure(let error) = AgentTools.parse(c, scale: s) else {
+                Issue.record("\(c.name) \(c.rawArguments) was accepted")
+                continue
+            }
+            #expect(error.description.contains(fragment), "\(error)")
+        }
+    }
+
+    @Test func toolSchemasAreSmall() {
+        // The tools ride along with every request: keep them a few hundred tokens.
+        let text = AgentTools.specs.map { $0.name + $0.description + $0.parameters.serialized() }.joined()
+        #expect(text.count / 4 < 900, "\(text.count / 4) estimated tokens")
+    }
+}
