@@ -41,6 +41,6 @@ let package = Package(
         .testTarget(name: "ModelTests", dependencies: ["Judge", "HTTP", "Suite", "Imaging", "TestSupport"]),
         .testTarget(name: "JudgeTests", dependencies: ["Judge", "Perception", "Suite", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Judge", "Suite", "Imaging", "Perception", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Runner", "Reports", "Suite", "Judge", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Runner", "Reports", "Suite", "Judge", "HTTP", "Imaging", "TestSupport"]),
     ]
 )

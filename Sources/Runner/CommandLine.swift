@@ -93,6 +93,8 @@ public enum AppJudgeCLI {
             return bench(args)
         case "tasks":
             return tasks(args)
+        case "cases":
+            return cases(args)
         case "ocr":
             return ocr(args)
         default:
@@ -255,6 +257,79 @@ public enum AppJudgeCLI {
         } catch {
             printError(error.description)
             return error.exitCode
+        }
+    }
+
+    static func cases(_ args: [String]) -> Int32 {
+        guard let which = args.first, ["generate", "export"].contains(which) else {
+            printError("cases needs generate or export.")
+            return ExitCode.badInput
+        }
+        // --replace is a flag; every other option takes a value.
+        var rest = Array(args.dropFirst())
+        let replace = rest.contains("--replace")
+        rest.removeAll { $0 == "--replace" }
+        let allowed: Set<String> = which == "generate" ? ModelOptions.connection.union(["task"]) : ["task", "report", "case"]
+        let parsed: [String: String]
+        switch options(rest, allowed: allowed) {
+        case .success(let o): parsed = o
+        case .failure(let stop): return stop.code
+        }
+        guard let taskPath = parsed["task"] else {
+            printError("cases \(which) needs --task DIR.")
+            return ExitCode.badInput
+        }
+        let loaded: LoadedTask
+        do {
+            loaded = try TaskLoader.load(directory: URL(fileURLWithPath: taskPath).standardizedFileURL)
+        } catch {
+            printError(error.description)
+            return ExitCode.badInput
+        }
+        let file = loaded.directory.appendingPathComponent("task.json")
+        do {
+            let spec: TaskSpec
+            if which == "export" {
+                guard let reportPath = parsed["report"] else {
+                    printError("cases export needs --report FILE (a report.json of a run made with --judge llm).")
+                    return ExitCode.badInput
+                }
+                let only = Set(parsed["case"].map { $0.split(separator: ",").map(String.init) } ?? [])
+                let (exported, written, skipped) = try CaseTools.export(
+                    report: URL(fileURLWithPath: reportPath), into: loaded, only: only, replace: replace)
+                for line in skipped { print("  skipped \(line)") }
+                print("exported \(written.count) script(s) into \(relative(file.path))\(written.isEmpty ? "" : ": " + written.joined(separator: ", "))")
+                guard !written.isEmpty else { return ExitCode.caseFailed }
+                spec = exported
+            } else {
+                let settings: ModelSettings
+                do {
+                    settings = try ModelOptions.settings(parsed, environment: ProcessInfo.processInfo.environment)
+                } catch {
+                    printError(error.message.replacingOccurrences(of: "--judge llm needs", with: "cases generate needs"))
+                    return ExitCode.badInput
+                }
+                let prices: PriceTable
+                do {
+                    prices = try ModelOptions.prices(parsed, home: home())
+                } catch {
+                    printError(error.message)
+                    return ExitCode.badInput
+                }
+                let (generated, added, usage) = try CaseTools.generate(task: loaded, client: ModelClient(settings: settings), replace: replace)
+                for c in added { print("  \(pad(c.id, 24)) \(pad(c.feature ?? "", 12)) \(pad(c.kind.rawValue, 10)) \(c.description)") }
+                let dollars = prices.dollars(usage, model: settings.model).map { String(format: "$%.4f", $0) } ?? "dollars unknown"
+                print("wrote \(added.count) new case(s) into \(relative(file.path)) for review (\(usage.input) input + \(usage.output) output tokens, \(dollars))")
+                spec = generated
+            }
+            try AtomicFile.write(try spec.json(), to: file)
+            return ExitCode.allPassed
+        } catch let problem as CaseTools.Problem {
+            printError(problem.message)
+            return problem.code
+        } catch {
+            printError("cannot write \(file.path): \(error.localizedDescription)")
+            return ExitCode.infrastructure
         }
     }
 

@@ -77,6 +77,26 @@ public struct TaskSpec: Sendable, Codable, Equatable {
         app = try c.decodeIfPresent(AppHints.self, forKey: .app) ?? AppHints()
         cases = try c.decode([TestCase].self, forKey: .cases)
     }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(schemaVersion, forKey: .schemaVersion)
+        try c.encode(id, forKey: .id)
+        try c.encode(title, forKey: .title)
+        try c.encode(scenario, forKey: .scenario)
+        try c.encode(requirement, forKey: .requirement)
+        try c.encode(features, forKey: .features)
+        if !assets.isEmpty { try c.encode(assets, forKey: .assets) }
+        try c.encode(app, forKey: .app)
+        try c.encode(cases, forKey: .cases)
+    }
+
+    /// The task as task.json text: pretty-printed, fields in schema order.
+    public func json() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes]
+        return try encoder.encode(self) + Data("\n".utf8)
+    }
 }
 
 /// One test case of a task.
