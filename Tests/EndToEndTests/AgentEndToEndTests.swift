@@ -210,3 +210,75 @@ struct AgentEndToEndTests {
         #expect(ModelReplies.pictures(in: request.json ?? .null).count == 1)
     }
 }
+
+@Suite("Case generation", .serialized)
+struct CaseGenerationTests {
+    func proposal(_ count: Int, features: [String]) -> JSONValue {
+        .object([
+            (
+                "cases",
+                .array(
+                    (0..<count).map { i in
+                        [
+                            "id": .string("generated-\(i)"), "feature": .string(features[i % features.count]), "kind": "functional",
+                            "description": .string("Step \(i): do something and see its effect."),
+                        ]
+                    })
+            )
+        ])
+    }
+
+    @Test func aRejectedProposalIsAnsweredOnceThenTheCasesAreWrittenBesideTheOldOnes() throws {
+        let features = ["layout", "add", "done", "delete", "persist"]
+        let server = try FakeModelServer { request, index in
+            // First: too few cases, and one feature missing; then a good proposal.
+            index == 0
+                ? .json(ModelReplies.openAI(tool: "propose_cases", proposal(3, features: ["layout"])))
+                : .json(ModelReplies.openAI(tool: "propose_cases", proposal(10, features: features)))
+        }
+        defer { server.stop() }
+        let task = Scratch.directory("generate")
+        defer { try? FileManager.default.removeItem(at: task) }
+        try FileManager.default.removeItem(at: task)
+        try FileManager.default.copyItem(at: Repo.todoTask, to: task)
+        let result = try CLI.run(
+            ["cases", "generate", "--task", task.path, "--model", "gpt-4.1-mini", "--base-url", server.openAIBaseURL],
+            environment: ["OPENAI_API_KEY": "sk-generate"])
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.output.contains("wrote 10 new case(s)"), "\(result.output)")
+        #expect(server.requests.count == 2)
+        let retry = try #require(server.requests.last?.json)
+        #expect(ModelReplies.texts(of: retry).contains { $0.contains("Not accepted: 3 cases were proposed") })
+        let first = try #require(server.requests.first?.json)
+        #expect(ModelReplies.texts(of: first).contains { $0.contains("Existing cases") && $0.contains("add-button") })
+        // The file still loads, keeps the eight scripted cases and adds the ten for review.
+        let listed = try CLI.run(["tasks", "list", task.path])
+        #expect(listed.output.contains("web      18    8"), "\(listed.output)")
+    }
+
+    @Test func aProposalThatStaysWrongIsAnErrorAndTheTaskIsUntouched() throws {
+        let server = try FakeModelServer { _, _ in .json(ModelReplies.openAI(tool: "propose_cases", proposal(9, features: ["nope"]))) }
+        defer { server.stop() }
+        let task = Scratch.directory("generate-bad")
+        defer { try? FileManager.default.removeItem(at: task) }
+        try FileManager.default.removeItem(at: task)
+        try FileManager.default.copyItem(at: Repo.todoTask, to: task)
+        let before = try Data(contentsOf: task.appendingPathComponent("task.json"))
+        let result = try CLI.run(["cases", "generate", "--task", task.path, "--model", "gpt-4.1-mini", "--base-url", server.openAIBaseURL])
+        #expect(result.status == 1, "\(result.output)")
+        #expect(result.output.contains("'nope' is not a feature"), "\(result.output)")
+        #expect(try Data(contentsOf: task.appendingPathComponent("task.json")) == before)
+    }
+
+    @Test func badModelOptionsAreOneSentence() throws {
+        let noModel = try CLI.run(["run", "--task", Repo.todoTask.path, "--repo", "/nonexistent", "--judge", "llm"])
+        #expect(noModel.status == 2 && noModel.output.contains("--judge llm needs --model NAME"), "\(noModel.output)")
+        let stray = try CLI.run(["run", "--task", Repo.todoTask.path, "--repo", "/nonexistent", "--votes", "3"])
+        #expect(stray.status == 2 && stray.output.contains("--votes applies only to --judge llm"), "\(stray.output)")
+        let replay = try CLI.run([
+            "run", "--task", Repo.todoTask.path, "--repo", Repo.todoTask.appendingPathComponent("reference").path, "--judge", "llm", "--model", "m",
+            "--replay", Scratch.directory("empty-run").path, "--out", Scratch.directory("replay-out").path,
+        ])
+        #expect(replay.status == 2 && replay.output.contains("holds no recorded model calls for task todo-list"), "\(replay.output)")
+    }
+}
