@@ -106,6 +106,50 @@ public enum JSONValue: Sendable, Equatable, Codable, ExpressibleByStringLiteral,
         return out
     }
 
+    /// Indented JSON for files people review: a value whose compact form fits in `width`
+    /// characters stays on one line (a script step, a feature), larger ones are broken up.
+    /// Lists under a key in `broken` always get a line per item (a script's steps).
+    public func pretty(indent: String = "", width: Int = 120, broken: Set<String> = [], breakHere: Bool = false) -> String {
+        let compact = inline()
+        switch self {
+        case .array(let items) where !items.isEmpty && (breakHere || indent.count + compact.count > width):
+            let inner = indent + "  "
+            return "[\n" + items.map { inner + $0.pretty(indent: inner, width: width, broken: broken) }.joined(separator: ",\n") + "\n\(indent)]"
+        case .object(let pairs) where !pairs.isEmpty && (indent.isEmpty || indent.count + compact.count > width):
+            let inner = indent + "  "
+            return "{\n"
+                + pairs.map { key, value in
+                    var k = ""
+                    Self.quote(key, into: &k)
+                    return inner + k + ": " + value.pretty(indent: inner, width: width, broken: broken, breakHere: broken.contains(key))
+                }.joined(separator: ",\n") + "\n\(indent)}"
+        default:
+            return compact
+        }
+    }
+
+    /// One line with a space after each colon and comma, as people write small JSON.
+    private func inline() -> String {
+        switch self {
+        case .array(let items): return "[" + items.map { $0.inline() }.joined(separator: ", ") + "]"
+        case .object(let pairs):
+            return "{"
+                + pairs.map { key, value in
+                    var k = ""
+                    Self.quote(key, into: &k)
+                    return k + ": " + value.inline()
+                }.joined(separator: ", ") + "}"
+        default: return serialized()
+        }
+    }
+
+    /// Replaces the value of `key` in an object, or appends it.
+    public func setting(_ key: String, to value: JSONValue) -> JSONValue {
+        guard case .object(var pairs) = self else { return self }
+        if let i = pairs.firstIndex(where: { $0.0 == key }) { pairs[i].1 = value } else { pairs.append((key, value)) }
+        return .object(pairs)
+    }
+
     private func write(to out: inout String) {
         switch self {
         case .null: out += "null"

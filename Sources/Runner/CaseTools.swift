@@ -53,6 +53,32 @@ enum CaseTools {
         return (spec, written, skipped)
     }
 
+    /// task.json with `spec`'s cases, written over `original` so that everything else stays
+    /// as its author wrote it: fields in their order, untouched cases as they were.
+    /// `rescripted` names the cases whose script is new.
+    static func file(_ spec: TaskSpec, original: Data, rescripted: Set<String> = []) throws -> Data {
+        guard let root = JSONValue.parse(original), let old = root["cases"]?.array else {
+            throw Problem(message: "task.json changed while cases were written; run again.", code: ExitCode.infrastructure)
+        }
+        let byId = Dictionary(old.compactMap { c in c["id"]?.string.map { ($0, c) } }, uniquingKeysWith: { a, _ in a })
+        let encoder = JSONEncoder()
+        var cases: [JSONValue] = []
+        for c in spec.cases {
+            let script = try c.script.map { steps in JSONValue.array(try steps.map { JSONValue.parse(try encoder.encode($0)) ?? .null }) }
+            if var kept = byId[c.id] {
+                if let script, rescripted.contains(c.id) { kept = kept.setting("script", to: script) }
+                cases.append(kept)
+            } else {
+                var fresh: [(String, JSONValue)] = [("id", .string(c.id))]
+                if let f = c.feature { fresh.append(("feature", .string(f))) }
+                fresh += [("kind", .string(c.kind.rawValue)), ("description", .string(c.description))]
+                if let script { fresh.append(("script", script)) }
+                cases.append(.object(fresh))
+            }
+        }
+        return Data((root.setting("cases", to: .array(cases)).pretty(broken: ["cases", "features", "script"]) + "\n").utf8)
+    }
+
     static let generationPrompt = """
         You write acceptance test cases for an application, from its requirement. Each case checks \
         one behaviour a user can see, says in plain language what to do and what must be seen, and \

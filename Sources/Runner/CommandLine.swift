@@ -289,6 +289,7 @@ public enum AppJudgeCLI {
         let file = loaded.directory.appendingPathComponent("task.json")
         do {
             let spec: TaskSpec
+            var rescripted: Set<String> = []
             if which == "export" {
                 guard let reportPath = parsed["report"] else {
                     printError("cases export needs --report FILE (a report.json of a run made with --judge llm).")
@@ -301,6 +302,7 @@ public enum AppJudgeCLI {
                 print("exported \(written.count) script(s) into \(relative(file.path))\(written.isEmpty ? "" : ": " + written.joined(separator: ", "))")
                 guard !written.isEmpty else { return ExitCode.caseFailed }
                 spec = exported
+                rescripted = Set(written)
             } else {
                 let settings: ModelSettings
                 do {
@@ -322,7 +324,8 @@ public enum AppJudgeCLI {
                 print("wrote \(added.count) new case(s) into \(relative(file.path)) for review (\(usage.input) input + \(usage.output) output tokens, \(dollars))")
                 spec = generated
             }
-            try AtomicFile.write(try spec.json(), to: file)
+            let original = try Data(contentsOf: file)
+            try AtomicFile.write(try CaseTools.file(spec, original: original, rescripted: rescripted), to: file)
             return ExitCode.allPassed
         } catch let problem as CaseTools.Problem {
             printError(problem.message)

@@ -90,13 +90,6 @@ public struct TaskSpec: Sendable, Codable, Equatable {
         try c.encode(app, forKey: .app)
         try c.encode(cases, forKey: .cases)
     }
-
-    /// The task as task.json text: pretty-printed, fields in schema order.
-    public func json() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes]
-        return try encoder.encode(self) + Data("\n".utf8)
-    }
 }
 
 /// One test case of a task.
