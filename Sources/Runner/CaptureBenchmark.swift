@@ -132,7 +132,7 @@ struct CaptureBenchmark {
     }
 
     /// Launches `site` in the web sandbox on the station, waits until it is ready, runs `body`.
-    private func show(_ site: URL, on station: Station, launcher: URL, _ body: (SandboxedApp) throws(RunError) -> Void) throws(RunError) {
+    func show(_ site: URL, on station: Station, launcher: URL, _ body: (SandboxedApp) throws(RunError) -> Void) throws(RunError) {
         let logs = FileManager.default.temporaryDirectory.appendingPathComponent("appjudge-bench-logs-\(getpid())")
         try? FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: logs) }

@@ -49,6 +49,9 @@ public enum AppJudgeCLI {
           appjudge bench sandbox [--runs N]
               Measure the sandbox: a jailed start against a bare one, the install network, and
               build + launch-to-ready of each stack fixture; one JSON object per line.
+          appjudge bench agent [--runs N]
+              Measure an agent step without the model: capture, downscale, encode, OCR and
+              request build; prompt tokens per step; projected dollars of a 15-case app.
           appjudge tasks list [DIR...]
               The suite's tasks (default: tasks/) with their cases and broken variants, and
               the count per scenario.
@@ -226,8 +229,8 @@ public enum AppJudgeCLI {
     }
 
     static func bench(_ args: [String]) -> Int32 {
-        guard let which = args.first, ["capture", "sandbox"].contains(which) else {
-            printError("bench needs a benchmark name: capture or sandbox.")
+        guard let which = args.first, ["capture", "sandbox", "agent"].contains(which) else {
+            printError("bench needs a benchmark name: capture, sandbox or agent.")
             return ExitCode.badInput
         }
         let parsed: [String: String]
@@ -239,9 +242,14 @@ public enum AppJudgeCLI {
             printError("cannot find AppJudge's repository (tasks/, sandbox/); run from it or set APPJUDGE_HOME.")
             return ExitCode.infrastructure
         }
-        if which == "sandbox" {
+        if which == "sandbox" || which == "agent" {
+            let runs = max(1, Int(parsed["runs"] ?? "") ?? 5)
             do {
-                try SandboxBenchmark(home: home, runs: max(1, Int(parsed["runs"] ?? "") ?? 5)).run { line in print(line) }
+                if which == "agent" {
+                    try AgentBenchmark(home: home, runs: runs).run { line in print(line) }
+                } else {
+                    try SandboxBenchmark(home: home, runs: runs).run { line in print(line) }
+                }
                 return 0
             } catch {
                 printError(error.description)

@@ -56,59 +56,47 @@ public enum AgentAction: Sendable, Equatable {
 /// The action vocabulary offered to models as tools, and the one place their calls are
 /// validated and turned into typed actions. Nothing a model sends is executed as code.
 public enum AgentTools {
+    // Schemas stay terse because they ride along with every request; the conventions they
+    // share (pixels of the screenshot, or a visible text and its row) are in the system prompt.
     static let point: [(String, JSONValue)] = [
-        ("x", ["type": "integer", "description": "pixels from the left of the screenshot"]),
-        ("y", ["type": "integer", "description": "pixels from the top of the screenshot"]),
-        ("text", ["type": "string", "description": "or: visible text to point at instead of x,y"]),
-        ("row", ["type": "string", "description": "with text: the occurrence in the row of this other text"]),
+        ("x", ["type": "integer"]), ("y", ["type": "integer"]), ("text", ["type": "string"]), ("row", ["type": "string"]),
     ]
 
     static func object(_ properties: [(String, JSONValue)], required: [String] = []) -> JSONValue {
-        ["type": "object", "properties": .object(properties), "required": .array(required.map(JSONValue.string))]
+        var schema: [(String, JSONValue)] = [("type", "object"), ("properties", .object(properties))]
+        if !required.isEmpty { schema.append(("required", .array(required.map(JSONValue.string)))) }
+        return .object(schema)
     }
 
     public static let specs: [ToolSpec] = [
-        ToolSpec(name: "click", description: "Left-click a point or a visible text.", parameters: object(point)),
-        ToolSpec(name: "double_click", description: "Double-click a point or a visible text.", parameters: object(point)),
-        ToolSpec(name: "right_click", description: "Right-click a point or a visible text.", parameters: object(point)),
-        ToolSpec(name: "move", description: "Move the pointer to a point or text (hover).", parameters: object(point)),
+        ToolSpec(name: "click", description: "Left-click x,y or a visible text.", parameters: object(point)),
+        ToolSpec(name: "double_click", description: "Double-click x,y or a text.", parameters: object(point)),
+        ToolSpec(name: "right_click", description: "Right-click x,y or a text.", parameters: object(point)),
+        ToolSpec(name: "move", description: "Hover over x,y or a text.", parameters: object(point)),
         ToolSpec(
-            name: "drag", description: "Drag with the left button from one point to another.",
+            name: "drag", description: "Drag from one point to another.",
             parameters: object(
                 [
                     ("from_x", ["type": "integer"]), ("from_y", ["type": "integer"]), ("to_x", ["type": "integer"]),
                     ("to_y", ["type": "integer"]),
                 ], required: ["from_x", "from_y", "to_x", "to_y"])),
+        ToolSpec(name: "type", description: "Type into the focused field.", parameters: object([("text", ["type": "string"])], required: ["text"])),
+        ToolSpec(name: "key", description: "Press keys: Return, Escape, Up, ctrl+a.", parameters: object([("keys", ["type": "string"])], required: ["keys"])),
         ToolSpec(
-            name: "type", description: "Type text into the focused field (click the field first).",
-            parameters: object([("text", ["type": "string"])], required: ["text"])),
-        ToolSpec(
-            name: "key", description: "Press a key or combination, e.g. Return, Escape, Up, ctrl+a.",
-            parameters: object([("keys", ["type": "string"])], required: ["keys"])),
-        ToolSpec(
-            name: "scroll", description: "Scroll by notches (positive dy = down), at a point or the centre.",
+            name: "scroll", description: "Scroll dy notches (+ down), at x,y or the centre.",
             parameters: object(
                 [("dy", ["type": "integer"]), ("dx", ["type": "integer"]), ("x", ["type": "integer"]), ("y", ["type": "integer"])],
                 required: ["dy"])),
-        ToolSpec(
-            name: "wait", description: "Wait up to 10 seconds (for timers, animations, games).",
-            parameters: object([("seconds", ["type": "number"])], required: ["seconds"])),
-        ToolSpec(name: "reload", description: "Reload the page (web) or restart the app (desktop).", parameters: object([])),
+        ToolSpec(name: "wait", description: "Wait up to 10 s.", parameters: object([("seconds", ["type": "number"])], required: ["seconds"])),
+        ToolSpec(name: "reload", description: "Reload the page or restart the app.", parameters: object([])),
         ToolSpec(
             name: "verdict",
-            description:
-                "Decide the case. evidence: ids of the frames that show it. checks: texts that must be visible (or absent) when the app is correct.",
+            description: "Decide. evidence: frame ids showing it. checks: texts visible (or absent) when the app is correct.",
             parameters: object(
                 [
                     ("result", ["type": "string", "enum": ["pass", "fail", "uncertain"]]), ("reason", ["type": "string"]),
                     ("evidence", ["type": "array", "items": ["type": "string"]]),
-                    (
-                        "checks",
-                        [
-                            "type": "array",
-                            "items": object([("visible", ["type": "string"]), ("absent", ["type": "string"])]),
-                        ]
-                    ),
+                    ("checks", ["type": "array", "items": object([("visible", ["type": "string"]), ("absent", ["type": "string"])])]),
                 ], required: ["result", "reason", "evidence"])),
     ]
 
