@@ -38,7 +38,7 @@ let package = Package(
         .testTarget(name: "DesktopTests", dependencies: ["Desktop", "Imaging", "Processes", "TestSupport"]),
         .testTarget(name: "SuiteTests", dependencies: ["Suite", "TestSupport"]),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "Suite", "Processes", "TestSupport"]),
-        .testTarget(name: "ModelTests", dependencies: ["Judge", "HTTP", "Suite", "Imaging", "TestSupport"]),
+        .testTarget(name: "ModelTests", dependencies: ["Judge", "HTTP", "Suite", "Imaging", "Perception", "TestSupport"]),
         .testTarget(name: "JudgeTests", dependencies: ["Judge", "Perception", "Suite", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Judge", "Suite", "Imaging", "Perception", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Runner", "Reports", "Suite", "Judge", "HTTP", "Imaging", "TestSupport"]),

@@ -2,6 +2,7 @@ import Foundation
 import HTTP
 import Imaging
 import Judge
+import Perception
 import Suite
 import Testing
 
@@ -91,5 +92,59 @@ import Testing
         // The tools ride along with every request: keep them a few hundred tokens.
         let text = AgentTools.specs.map { $0.name + $0.description + $0.parameters.serialized() }.joined()
         #expect(text.count / 4 < 500, "\(text.count / 4) estimated tokens")
+    }
+}
+
+@Suite struct AgentHistoryTests {
+    @Test func aLongEpisodeKeepsOneScreenshotAndShortSummaries() throws {
+        let judge = AgentJudge(
+            client: ModelClient(settings: ModelSettings(provider: OpenAIChat(), model: "m")), prices: PriceTable())
+        let scale = ScreenScale(screenWidth: 800, screenHeight: 600)
+        let frame = Image(width: 800, height: 600)
+        let reading = TextReading(words: (0..<30).map { Word(text: "word\($0)", box: Rect(x: $0 * 20, y: 10, width: 18, height: 12), confidence: 90) })
+        var c = Conversation(system: "s", tools: AgentTools.specs)
+        c.messages = [.user([.text("intro")] + judge.observationParts(frame: "c-1", image: frame, reading: reading, scale: scale, after: "launch"))]
+        func size(_ c: Conversation) -> (pictures: Int, characters: Int) {
+            var pictures = 0, characters = 0
+            for m in c.messages {
+                let parts: [Conversation.Part]
+                switch m {
+                case .user(let p): parts = p
+                case .toolResults(let r): parts = r.flatMap(\.parts)
+                case .assistant: parts = []
+                }
+                for p in parts {
+                    if case .text(let t) = p { characters += t.count } else { pictures += 1 }
+                }
+            }
+            return (pictures, characters)
+        }
+        var sizes: [(Int, Int)] = []
+        for step in 1...20 {
+            let call = ToolCall(id: "t\(step)", name: "click", arguments: ["text": "Add"], rawArguments: "{}")
+            c.messages.append(.assistant(text: nil, calls: [call]))
+            c.messages.append(
+                .toolResults([
+                    .init(callId: call.id, parts: judge.observationParts(frame: "c-\(step + 1)", image: frame, reading: reading, scale: scale, after: "click"))
+                ]))
+            judge.trim(&c)
+            sizes.append(size(c))
+        }
+        #expect(sizes.allSatisfy { $0.0 == 1 }, "\(sizes)")
+        // Each older step costs only its summary line: growth from step 5 to 20 is small.
+        let growth = (sizes[19].1 - sizes[4].1) / 15
+        #expect(growth < 60, "\(growth) characters per step")
+        // The intro and every frame id stay, so evidence can still cite old frames.
+        let texts = c.messages.flatMap { m -> [String] in
+            let parts: [Conversation.Part]
+            switch m {
+            case .user(let p): parts = p
+            case .toolResults(let r): parts = r.flatMap(\.parts)
+            case .assistant: parts = []
+            }
+            return parts.compactMap { if case .text(let t) = $0 { t } else { nil } }
+        }
+        #expect(texts.first == "intro")
+        #expect((1...21).allSatisfy { n in texts.contains { $0.hasPrefix("Frame c-\(n) ") } })
     }
 }

@@ -330,26 +330,19 @@ public struct AgentJudge: Sendable {
     }
 
     /// Keeps the conversation's size bounded: only the newest screenshots stay, and older
-    /// observations keep just their summary line.
+    /// observations keep just their summary line ("Frame <id> after: ..."), so evidence can
+    /// still cite every frame.
     public func trim(_ conversation: inout Conversation) {
-        var pictures = 0, observations = 0
+        func isSummary(_ part: Conversation.Part) -> Bool { if case .text(let t) = part { t.hasPrefix("Frame ") } else { false } }
+        var age = 0
+        func shrink(_ parts: [Conversation.Part]) -> [Conversation.Part] {
+            guard let summary = parts.firstIndex(where: isSummary) else { return parts }
+            defer { age += 1 }
+            if age >= settings.keptObservations { return Array(parts[...summary]) }
+            if age >= settings.keptScreenshots { return parts.filter { if case .png = $0 { false } else { true } } }
+            return parts
+        }
         for i in conversation.messages.indices.reversed() {
-            func shrink(_ parts: [Conversation.Part]) -> [Conversation.Part] {
-                guard parts.contains(where: { if case .png = $0 { true } else { false } }) else { return parts }
-                observations += 1
-                pictures += 1
-                var out = parts
-                if pictures > settings.keptScreenshots {
-                    out = out.map { if case .png = $0 { .text("(screenshot no longer shown)") } else { $0 } }
-                }
-                if observations > settings.keptObservations {
-                    // Keep the intro (first part of the first message) and each summary line.
-                    out = out.enumerated().filter { j, part in
-                        if case .text(let t) = part { return j == 0 || t.hasPrefix("Frame ") } else { return false }
-                    }.map(\.1)
-                }
-                return out
-            }
             switch conversation.messages[i] {
             case .user(let parts): conversation.messages[i] = .user(shrink(parts))
             case .toolResults(let results):

@@ -91,11 +91,6 @@ public final class ModelClient: @unchecked Sendable {
         self.sleep = sleep
     }
 
-    /// A client that records into `store` instead (one per task report).
-    public func recording(into store: ExchangeStore?) -> ModelClient {
-        ModelClient(settings: settings, mode: mode, recorder: store, sleep: sleep)
-    }
-
     /// The request body for `conversation` (what is sent and recorded).
     public func body(for conversation: Conversation) -> Data {
         Data(settings.provider.body(for: conversation, model: settings.model).serialized().utf8)
