@@ -69,6 +69,13 @@ public final class Observer: @unchecked Sendable {
         return try observe(stableFrames: 4)
     }
 
+    /// Keeps a picture derived from `frame` (a difference map) as `<frame id>-<suffix>`.
+    public func keepExtra(_ image: Image, of frame: Observation, suffix: String) throws -> String {
+        let id = "\(frame.id)-\(suffix)"
+        try sink.keep(image, id: id)
+        return id
+    }
+
     private func record(_ image: Image) throws -> Observation {
         counter += 1
         let id = String(format: "%@-%02d", prefix, counter)

@@ -33,10 +33,13 @@ public struct ScriptJudge: Sendable {
     public var patience: Double
     /// How long a reload may take to show any change.
     public var reloadTimeout: Double
+    /// The task's reference screenshots, for `screenshot` expectations.
+    public var screens: ScreenReferences?
 
-    public init(patience: Double = 2.5, reloadTimeout: Double = 1.5) {
+    public init(patience: Double = 2.5, reloadTimeout: Double = 1.5, screens: ScreenReferences? = nil) {
         self.patience = patience
         self.reloadTimeout = reloadTimeout
+        self.screens = screens
     }
 
     /// The verdict of a case that has no script: the script judge cannot decide it. Callers
@@ -232,12 +235,19 @@ public struct ScriptJudge: Sendable {
         let deadline = Date().addingTimeInterval(patience)
         while true {
             let reading = try observation.reading()
-            let (ok, detail, matches) = evaluate(expectation, reading: reading, frame: observation, before: before)
-            let evidence = Evidence(
+            let (ok, detail, matches, difference): (Bool, String, [TextMatch], Image?) =
+                expectation.isVisual
+                ? evaluateVisual(expectation, reading: reading, frame: observation)
+                : { let (o, d, m) = evaluate(expectation, reading: reading, frame: observation, before: before); return (o, d, m, nil) }()
+            var evidence = Evidence(
                 frames: expectation == .changed ? [before.id, observation.id] : [observation.id],
                 text: reading.lines.map(\.text), matches: matches)
             if ok { return (observation, evidence, detail) }
             if Date() >= deadline {
+                // A failed comparison shows where the screen differs from the reference.
+                if let difference, let id = try? observer.keepExtra(difference, of: observation, suffix: "diff") {
+                    evidence.frames.append(id)
+                }
                 throw CaseFailure(reason: "Expected \(expectation), but \(detail).", evidence: evidence)
             }
             usleep(150_000)
@@ -287,6 +297,9 @@ public struct ScriptJudge: Sendable {
         case .changed:
             let changed = frame.digest != before.digest
             return (changed, changed ? "the screen differs from frame \(before.id)" : "the screen is the same as frame \(before.id)", [])
+        case .looksLike, .order, .aligned, .inside, .noOverlap, .notBlank:
+            let (ok, detail, matches, _) = evaluateVisual(expectation, reading: reading, frame: frame)
+            return (ok, detail, matches)
         }
     }
 }

@@ -29,6 +29,18 @@ public enum HTMLReport {
         let others = ["fail", "error", "uncertain", "skipped"].compactMap { k in (report.counts[k] ?? 0) > 0 ? "\(report.counts[k]!) \(k)" : nil }
         if !others.isEmpty { body += " (" + others.joined(separator: ", ") + ")" }
         body += "</p>"
+        if let scores = report.scores {
+            func show(_ name: String, _ score: TaskReport.Score?) -> String? {
+                score.map { s in
+                    "\(name) <b>\(String(format: "%.2f", s.strict))</b>"
+                        + (s.lenient.map { String(format: " (lenient %.2f over %d decided)", $0, s.decided) } ?? "")
+                }
+            }
+            let parts = [show("Functional", scores.functional), show("Visual", scores.visual)].compactMap { $0 }
+            if !parts.isEmpty {
+                body += "<p class=meta>\(parts.joined(separator: " · ")) — strict counts uncertain, error and skipped cases as not passed; lenient leaves them out.</p>"
+            }
+        }
         if report.status == .interrupted { body += "<p class=warn>The run was interrupted; cases after the interruption have no verdict.</p>" }
         if let reason = report.outcomeReason { body += "<p class=warn>\(esc(report.outcome.rawValue)): \(esc(reason))</p>" }
         if let tail = report.logTail { body += "<details open><summary>End of the app's log</summary><pre>\(esc(tail))</pre></details>" }

@@ -49,6 +49,37 @@ public struct TaskReport: Sendable, Codable, Equatable {
     public var cases: [CaseResult]
     /// With the agent judge: every model call of the task together.
     public var modelUsage: ModelUsage?
+    /// Functional and visual scores, strict and lenient, and per feature.
+    public var scores: Scores?
+    /// Kind, feature and weight of each case, from the task (not written: the task has them).
+    var caseInfo: [String: (kind: TestCase.Kind, feature: String?, weight: Double)] = [:]
+
+    /// A weighted pass rate, two ways: `strict` counts every case (uncertain, error and skipped
+    /// as not passed); `lenient` only the decided ones (pass and fail).
+    public struct Score: Sendable, Codable, Equatable {
+        public var strict: Double
+        public var lenient: Double?
+        public var passed: Int
+        public var decided: Int
+        public var total: Int
+
+        public init(_ verdicts: [(Verdict, Double)]) {
+            let all = verdicts.map(\.1).reduce(0, +)
+            let passedWeight = verdicts.filter { $0.0 == .pass }.map(\.1).reduce(0, +)
+            let decidedWeight = verdicts.filter { $0.0 == .pass || $0.0 == .fail }.map(\.1).reduce(0, +)
+            strict = all > 0 ? passedWeight / all : 0
+            lenient = decidedWeight > 0 ? passedWeight / decidedWeight : nil
+            passed = verdicts.filter { $0.0 == .pass }.count
+            decided = verdicts.filter { $0.0 == .pass || $0.0 == .fail }.count
+            total = verdicts.count
+        }
+    }
+
+    public struct Scores: Sendable, Codable, Equatable {
+        public var functional: Score?
+        public var visual: Score?
+        public var features: [String: Score]
+    }
 
     public struct TaskInfo: Sendable, Codable, Equatable {
         public var id: String
@@ -73,6 +104,16 @@ public struct TaskReport: Sendable, Codable, Equatable {
         self.seconds = 0
         self.environment = environment
         self.cases = []
+        self.caseInfo = Dictionary(uniqueKeysWithValues: task.cases.map { ($0.id, ($0.kind, $0.feature, $0.weight ?? 1)) })
+    }
+
+    public static func == (a: TaskReport, b: TaskReport) -> Bool {
+        (try? JSONEncoder.report.encode(a)) == (try? JSONEncoder.report.encode(b))
+    }
+
+    /// Scores only these cases (an evaluation of some cases with --case).
+    public mutating func limit(to ids: [String]) {
+        caseInfo = caseInfo.filter { ids.contains($0.key) }
     }
 
     /// Recomputes score and counts from the cases against the task's `total` cases.
@@ -81,6 +122,17 @@ public struct TaskReport: Sendable, Codable, Equatable {
         for c in cases { counts[c.verdict.rawValue, default: 0] += 1 }
         self.counts = counts
         score = total == 0 ? 0 : Double(counts["pass"] ?? 0) / Double(total)
+        // Cases not yet run count as not passed in the strict figure.
+        let weighed = caseInfo.map { id, info in (info, cases.first { $0.id == id }?.verdict ?? .skipped) }
+        func rate(_ pick: (TestCase.Kind, String?) -> Bool) -> Score? {
+            let chosen = weighed.filter { pick($0.0.kind, $0.0.feature) }
+            guard !chosen.isEmpty else { return nil }
+            return Score(chosen.map { ($0.1, $0.0.weight) })
+        }
+        let features = Set(caseInfo.values.compactMap(\.feature))
+        scores = Scores(
+            functional: rate { kind, _ in kind == .functional }, visual: rate { kind, _ in kind == .visual },
+            features: Dictionary(uniqueKeysWithValues: features.compactMap { f in rate { _, feature in feature == f }.map { (f, $0) } }))
     }
 
     public var allPassed: Bool { !cases.isEmpty && cases.allSatisfy { $0.verdict == .pass } }
@@ -88,7 +140,7 @@ public struct TaskReport: Sendable, Codable, Equatable {
     private enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version", runId = "run_id", task, repository, judge, status, outcome
         case outcomeReason = "outcome_reason", logTail = "log_tail", build, score, counts, startedAt = "started_at", seconds, environment, cases
-        case modelUsage = "model_usage"
+        case modelUsage = "model_usage", scores
     }
 }
 

@@ -55,9 +55,10 @@ public enum AppJudgeCLI {
           appjudge tasks list [DIR...]
               The suite's tasks (default: tasks/) with their cases and broken variants, and
               the count per scenario.
-          appjudge tasks validate [DIR...] [--out DIR]
+          appjudge tasks validate [DIR...] [--out DIR] [--record]
               Check every task file, then evaluate each reference (all cases must pass) and
-              each broken/<name> (exactly the cases in its expected.json must fail).
+              each broken/<name> (exactly the cases in its expected.json must fail);
+              --record writes missing reference screenshots (screens/*.png) from the reference.
           appjudge ocr FILE.png [--kind web|desktop] [--scale S] [--dump OUT.png] [--buttons X,Y,W,H]
               Print the text AppJudge reads on a screenshot, line by line with boxes, as it
               reads a web page or (--kind desktop) a desktop app's window with its buttons;
@@ -349,7 +350,9 @@ public enum AppJudgeCLI {
             printError("tasks needs list or validate.")
             return ExitCode.badInput
         }
-        let rest = Array(args.dropFirst())
+        var rest = Array(args.dropFirst())
+        let record = which == "validate" && rest.contains("--record")
+        rest.removeAll { $0 == "--record" }
         let folders = rest.prefix { !$0.hasPrefix("--") }
         let parsed: [String: String]
         switch options(Array(rest.dropFirst(folders.count)), allowed: which == "validate" ? ["out"] : []) {
@@ -373,7 +376,7 @@ public enum AppJudgeCLI {
             parsed["out"].map { URL(fileURLWithPath: $0, relativeTo: cwd).standardizedFileURL }
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("appjudge-validate-\(getpid())")
         defer { if parsed["out"] == nil { try? FileManager.default.removeItem(at: out) } }
-        return TaskSuiteCommand.validate(suite, home: home, output: out) { line in
+        return TaskSuiteCommand.validate(suite, home: home, output: out, record: record) { line in
             // Each row as soon as it is known: a whole suite takes minutes.
             FileHandle.standardOutput.write(Data((line + "\n").utf8))
         }

@@ -28,6 +28,8 @@ public struct EvaluationOptions: Sendable {
     public var workers = 2
     /// The LLM agent judge; nil for the script judge.
     public var agent: AgentOptions?
+    /// Record missing reference screenshots from this app (validating a task's reference).
+    public var recordScreens = false
 
     public init(task: URL, repository: URL, output: URL, runId: String, sandboxDirectory: URL) {
         self.task = task
@@ -155,6 +157,7 @@ public final class Evaluation: @unchecked Sendable {
         var report = TaskReport(
             runId: options.runId, task: spec, repository: options.repository.path, judge: judgeName,
             startedAt: started, environment: Self.environment())
+        report.limit(to: cases.map(\.id))
         @Sendable func save(_ report: inout TaskReport) {
             report.seconds = Date().timeIntervalSince(started)
             if let agent { report.modelUsage = agent.ledger.usage }
@@ -224,12 +227,35 @@ public final class Evaluation: @unchecked Sendable {
         let order = Dictionary(uniqueKeysWithValues: cases.enumerated().map { ($1.id, $0) })
         @Sendable func inTaskOrder(_ results: inout [CaseResult]) { results.sort { order[$0.id, default: 0] < order[$1.id, default: 0] } }
         let shared = SharedProgress(report: report)
+        let screens = ScreenReferences(directory: loaded.directory.appendingPathComponent("screens"), record: options.recordScreens)
         DispatchQueue.concurrentPerform(iterations: workers.count) { worker in
-            let station = workers[worker]
+            // Cases with a viewport of their own get a display of that size, made once per worker.
+            var sized: [String: Station] = [:]
+            defer { sized.values.forEach { $0.close() } }
             while !interrupt.isSet, let index = shared.claim(cases.count) {
                 let testCase = cases[index]
+                var station = workers[worker]
+                if let v = testCase.viewport, v != viewport {
+                    let key = "\(v.width)x\(v.height)"
+                    if sized[key] == nil {
+                        sized[key] = try? Station(
+                            width: v.width, height: v.height, log: location.directory.appendingPathComponent("xvfb-\(worker)-\(key).log").path)
+                    }
+                    guard let other = sized[key] else {
+                        var failed = CaseResult(id: testCase.id, verdict: .error, reason: "A \(key) display could not be started.")
+                        failed.appFailure = "infra_error"
+                        shared.update { report in
+                            report.cases.append(failed)
+                            inTaskOrder(&report.cases)
+                            save(&report)
+                        }
+                        continue
+                    }
+                    station = other
+                }
                 trace.record("case_start", ["case": testCase.id, "display": station.xvfb.displayName])
-                let result = evaluate(testCase, spec: spec, agent: agent, prepared: prepared, logs: logs, station: station, frames: frames)
+                let result = evaluate(
+                    testCase, spec: spec, agent: agent, screens: screens, prepared: prepared, logs: logs, station: station, frames: frames)
                 for step in result.steps {
                     trace.record(
                         "step",
@@ -292,7 +318,10 @@ public final class Evaluation: @unchecked Sendable {
     /// One case: with the script judge one run of its script, with the agent judge as many
     /// episodes as it asks for, each on a freshly launched app. Never throws: whatever goes
     /// wrong becomes the case's verdict, so one broken case never stops the others.
-    private func evaluate(_ testCase: TestCase, spec: TaskSpec, agent: AgentJudge?, prepared: PreparedApp, logs: URL, station: Station, frames: FrameDirectory)
+    private func evaluate(
+        _ testCase: TestCase, spec: TaskSpec, agent: AgentJudge?, screens: ScreenReferences, prepared: PreparedApp, logs: URL, station: Station,
+        frames: FrameDirectory
+    )
         -> CaseResult
     {
         let cancelled = { [interrupt] in interrupt.isSet }
@@ -305,7 +334,7 @@ public final class Evaluation: @unchecked Sendable {
         }
         guard testCase.script != nil else { return ScriptJudge.unscripted(testCase) }
         return episode(testCase, number: 0, prepared: prepared, logs: logs, station: station, frames: frames) { app, observer in
-            ScriptJudge().run(testCase, session: app, observer: observer, cancelled: cancelled)
+            ScriptJudge(screens: screens).run(testCase, session: app, observer: observer, cancelled: cancelled)
         }
     }
 

@@ -83,7 +83,8 @@ enum TaskSuiteCommand {
     /// Checks every task file, then evaluates each reference (every case must pass) and each
     /// broken variant (exactly its listed cases must fail) with the script judge. Prints a
     /// table; exit 0 when everything holds, 1 when a verdict is wrong, 2 when a task file is invalid.
-    static func validate(_ tasks: [SuiteTask], home: URL, output: URL, print: (String) -> Void) -> Int32 {
+    /// With `record`, the reference's run writes reference screenshots that are missing.
+    static func validate(_ tasks: [SuiteTask], home: URL, output: URL, record: Bool = false, print: (String) -> Void) -> Int32 {
         var invalid = 0, wrong = 0
         print("task                 app                      expected               got                    ok")
         for task in tasks {
@@ -105,6 +106,7 @@ enum TaskSuiteCommand {
                     task: task.directory, repository: repository, output: output.appendingPathComponent(spec.id).appendingPathComponent(name),
                     runId: "validate", sandboxDirectory: home.appendingPathComponent("sandbox"))
                 options.workers = 2
+                options.recordScreens = record && name == "reference"
                 let expected = mustFail.isEmpty ? "all pass" : "fail " + mustFail.sorted().joined(separator: ",")
                 let got: String
                 let ok: Bool

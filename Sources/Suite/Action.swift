@@ -58,6 +58,20 @@ public enum Target: Sendable, Equatable, Codable, CustomStringConvertible {
     }
 }
 
+/// A rectangle of the screen in pixels, as task files write it.
+public struct Region: Sendable, Equatable, Codable {
+    public var x: Int
+    public var y: Int
+    public var width: Int
+    public var height: Int
+    public init(x: Int, y: Int, width: Int, height: Int) {
+        self.x = x
+        self.y = y
+        self.width = width
+        self.height = height
+    }
+}
+
 /// A check on what the screen shows.
 public enum Expectation: Sendable, Equatable, Codable, CustomStringConvertible {
     case visible(String)
@@ -71,6 +85,30 @@ public enum Expectation: Sendable, Equatable, Codable, CustomStringConvertible {
     case above(String, anchor: String)
     /// The screen differs from the frame before the previous action.
     case changed
+    /// The screen looks like the task's reference screenshot `screens/<name>.png`: SSIM on
+    /// luminance at least `minimum`, leaving out the masked regions (a clock, an animation).
+    case looksLike(String, minimum: Double, masks: [Region])
+    /// The texts appear in this order, top to bottom (or left to right).
+    case order([String], axis: Axis)
+    /// The texts share an edge (or centre) within `tolerance` pixels: a row of cards, a column of labels.
+    case aligned([String], edge: Edge, tolerance: Int)
+    /// Each text is on screen and clear of its edges (not cut off by the viewport).
+    case inside([String])
+    /// No two words on screen overlap each other.
+    case noOverlap
+    /// The screen shows something: not one flat colour, and some text.
+    case notBlank
+
+    public enum Axis: String, Sendable, Codable { case vertical, horizontal }
+    public enum Edge: String, Sendable, Codable { case left, right, top, bottom, center, middle }
+
+    /// Whether checking this looks at layout or appearance rather than content.
+    public var isVisual: Bool {
+        switch self {
+        case .looksLike, .order, .aligned, .inside, .noOverlap, .notBlank: true
+        default: false
+        }
+    }
 
     public var description: String {
         switch self {
@@ -83,10 +121,22 @@ public enum Expectation: Sendable, Equatable, Codable, CustomStringConvertible {
         case .inRow(let t, let row): "\"\(t)\" is in the row of \"\(row)\""
         case .above(let t, let anchor): "\"\(t)\" is visible above \"\(anchor)\""
         case .changed: "the screen changed"
+        case .looksLike(let name, let minimum, let masks):
+            "the screen looks like screens/\(name).png (SSIM >= \(minimum)\(masks.isEmpty ? "" : ", \(masks.count) region(s) masked"))"
+        case .order(let texts, let axis): "\(quoted(texts)) appear in this order \(axis == .vertical ? "top to bottom" : "left to right")"
+        case .aligned(let texts, let edge, let tolerance): "\(quoted(texts)) are aligned on their \(edge.rawValue) (within \(tolerance) px)"
+        case .inside(let texts): "\(quoted(texts)) are inside the viewport"
+        case .noOverlap: "no text overlaps other text"
+        case .notBlank: "the screen is not blank"
         }
     }
 
-    private enum Keys: String, CodingKey { case visible, absent, text, count, at_least, at_most, row, above, changed }
+    private func quoted(_ texts: [String]) -> String { texts.map { "\"\($0)\"" }.joined(separator: ", ") }
+
+    private enum Keys: String, CodingKey {
+        case visible, absent, text, count, at_least, at_most, row, above, changed, screenshot, min_ssim, mask, order, axis, aligned, edge
+        case tolerance, inside, no_overlap, not_blank
+    }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Keys.self)
@@ -100,6 +150,33 @@ public enum Expectation: Sendable, Equatable, Codable, CustomStringConvertible {
             self = .absent(t)
         } else if try c.decodeIfPresent(Bool.self, forKey: .changed) == true {
             self = .changed
+        } else if let name = try c.decodeIfPresent(String.self, forKey: .screenshot) {
+            guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .screenshot, in: c, debugDescription: "'\(name)' is not a screenshot name; use letters, digits, '-' and '_'")
+            }
+            let minimum = try c.decodeIfPresent(Double.self, forKey: .min_ssim) ?? 0.95
+            guard (0...1).contains(minimum) else {
+                throw DecodingError.dataCorruptedError(forKey: .min_ssim, in: c, debugDescription: "min_ssim must be between 0 and 1")
+            }
+            self = .looksLike(name, minimum: minimum, masks: try c.decodeIfPresent([Region].self, forKey: .mask) ?? [])
+        } else if let texts = try c.decodeIfPresent([String].self, forKey: .order) {
+            guard texts.count >= 2 else {
+                throw DecodingError.dataCorruptedError(forKey: .order, in: c, debugDescription: "order needs at least two texts")
+            }
+            self = .order(texts, axis: try c.decodeIfPresent(Axis.self, forKey: .axis) ?? .vertical)
+        } else if let texts = try c.decodeIfPresent([String].self, forKey: .aligned) {
+            guard texts.count >= 2 else {
+                throw DecodingError.dataCorruptedError(forKey: .aligned, in: c, debugDescription: "aligned needs at least two texts")
+            }
+            self = .aligned(
+                texts, edge: try c.decodeIfPresent(Edge.self, forKey: .edge) ?? .left, tolerance: try c.decodeIfPresent(Int.self, forKey: .tolerance) ?? 6)
+        } else if let texts = try c.decodeIfPresent([String].self, forKey: .inside) {
+            self = .inside(texts)
+        } else if try c.decodeIfPresent(Bool.self, forKey: .no_overlap) == true {
+            self = .noOverlap
+        } else if try c.decodeIfPresent(Bool.self, forKey: .not_blank) == true {
+            self = .notBlank
         } else if let t = try c.decodeIfPresent(String.self, forKey: .text) {
             if let row = try c.decodeIfPresent(String.self, forKey: .row) {
                 self = .inRow(t, row: row)
@@ -119,7 +196,9 @@ public enum Expectation: Sendable, Equatable, Codable, CustomStringConvertible {
             throw DecodingError.dataCorrupted(
                 .init(
                     codingPath: decoder.codingPath,
-                    debugDescription: "an expectation needs one of \"visible\", \"absent\", \"text\" or \"changed\""))
+                    debugDescription:
+                        "an expectation needs one of \"visible\", \"absent\", \"text\", \"changed\", \"screenshot\", \"order\", \"aligned\", \"inside\", \"no_overlap\" or \"not_blank\""
+                ))
         }
     }
 
@@ -140,6 +219,20 @@ public enum Expectation: Sendable, Equatable, Codable, CustomStringConvertible {
             try c.encodeIfPresent(eq, forKey: .count)
             try c.encodeIfPresent(lo, forKey: .at_least)
             try c.encodeIfPresent(hi, forKey: .at_most)
+        case .looksLike(let name, let minimum, let masks):
+            try c.encode(name, forKey: .screenshot)
+            try c.encode(minimum, forKey: .min_ssim)
+            if !masks.isEmpty { try c.encode(masks, forKey: .mask) }
+        case .order(let texts, let axis):
+            try c.encode(texts, forKey: .order)
+            try c.encode(axis, forKey: .axis)
+        case .aligned(let texts, let edge, let tolerance):
+            try c.encode(texts, forKey: .aligned)
+            try c.encode(edge, forKey: .edge)
+            try c.encode(tolerance, forKey: .tolerance)
+        case .inside(let texts): try c.encode(texts, forKey: .inside)
+        case .noOverlap: try c.encode(true, forKey: .no_overlap)
+        case .notBlank: try c.encode(true, forKey: .not_blank)
         }
     }
 }

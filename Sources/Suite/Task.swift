@@ -103,16 +103,24 @@ public struct TestCase: Sendable, Codable, Equatable {
     public var description: String
     /// Deterministic steps and expectations; nil when only an agent can decide the case.
     public var script: [Step]?
+    /// A viewport of its own (a narrow phone width for a responsive requirement); the task's otherwise.
+    public var viewport: TaskSpec.Viewport?
+    /// The case's weight in the task's scores (default 1).
+    public var weight: Double?
 
-    public init(id: String, feature: String? = nil, kind: Kind = .functional, description: String, script: [Step]? = nil) {
+    public init(
+        id: String, feature: String? = nil, kind: Kind = .functional, description: String, script: [Step]? = nil,
+        viewport: TaskSpec.Viewport? = nil
+    ) {
         self.id = id
         self.feature = feature
         self.kind = kind
         self.description = description
         self.script = script
+        self.viewport = viewport
     }
 
-    private enum CodingKeys: String, CodingKey { case id, feature, kind, description, script }
+    private enum CodingKeys: String, CodingKey { case id, feature, kind, description, weight, script, viewport }
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         id = try c.decode(String.self, forKey: .id)
@@ -120,5 +128,7 @@ public struct TestCase: Sendable, Codable, Equatable {
         kind = try c.decodeIfPresent(Kind.self, forKey: .kind) ?? .functional
         description = try c.decode(String.self, forKey: .description)
         script = try c.decodeIfPresent([Step].self, forKey: .script)
+        viewport = try c.decodeIfPresent(TaskSpec.Viewport.self, forKey: .viewport)
+        weight = try c.decodeIfPresent(Double.self, forKey: .weight)
     }
 }

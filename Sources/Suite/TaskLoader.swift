@@ -83,6 +83,12 @@ public enum TaskLoader {
                     file: file, field: "cases[\(i)].feature",
                     message: "'\(f)' is not one of the task's features (\(features.sorted().joined(separator: ", "))).")
             }
+            if let w = c.weight, !(w > 0 && w <= 100) {
+                throw TaskError(file: file, field: "cases[\(i)].weight", message: "\(w) is not a weight; use a number above 0 and at most 100.")
+            }
+            if let v = c.viewport, !(200...3840).contains(v.width) || !(200...2160).contains(v.height) {
+                throw TaskError(file: file, field: "cases[\(i)].viewport", message: "\(v.width)x\(v.height) is outside 200x200...3840x2160.")
+            }
             if let script = c.script, script.isEmpty {
                 throw TaskError(file: file, field: "cases[\(i)].script", message: "the script is empty; give steps or leave the script out.")
             }
