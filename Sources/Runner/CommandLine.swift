@@ -59,6 +59,17 @@ public enum AppJudgeCLI {
               Check every task file, then evaluate each reference (all cases must pass) and
               each broken/<name> (exactly the cases in its expected.json must fail);
               --record writes missing reference screenshots (screens/*.png) from the reference.
+          appjudge import realdevbench FILE.jsonl [--assets DIR] [--out DIR]
+              Turn RealDevBench records (label, category, scenario, features, prompt, files)
+              into task folders (default tasks/) with requirement, features and assets, ready
+              for cases generate.
+          appjudge calibrate --labels FILE.csv RUN
+              Compare the verdicts of a run with human labels (CSV: task,case,label as
+              pass/fail): accuracy, Cohen's kappa, Pearson and Spearman of task scores;
+              writes RUN/calibration.json.
+          appjudge summary RUN
+              Scores of every task in a run, strict and lenient, functional and visual, and
+              per scenario; writes RUN/summary.json.
           appjudge ocr FILE.png [--kind web|desktop] [--scale S] [--dump OUT.png] [--buttons X,Y,W,H]
               Print the text AppJudge reads on a screenshot, line by line with boxes, as it
               reads a web page or (--kind desktop) a desktop app's window with its buttons;
@@ -99,6 +110,12 @@ public enum AppJudgeCLI {
             return tasks(args)
         case "cases":
             return cases(args)
+        case "import":
+            return importTasks(args)
+        case "calibrate":
+            return calibrate(args)
+        case "summary":
+            return summary(args)
         case "ocr":
             return ocr(args)
         default:
@@ -290,7 +307,7 @@ public enum AppJudgeCLI {
         }
         let loaded: LoadedTask
         do {
-            loaded = try TaskLoader.load(directory: URL(fileURLWithPath: taskPath).standardizedFileURL)
+            loaded = try TaskLoader.load(directory: URL(fileURLWithPath: taskPath).standardizedFileURL, requireCases: which == "export" ? true : false)
         } catch {
             printError(error.description)
             return ExitCode.badInput
@@ -341,6 +358,109 @@ public enum AppJudgeCLI {
             return problem.code
         } catch {
             printError("cannot write \(file.path): \(error.localizedDescription)")
+            return ExitCode.infrastructure
+        }
+    }
+
+    static func importTasks(_ args: [String]) -> Int32 {
+        guard args.first == "realdevbench", args.count >= 2, !args[1].hasPrefix("--") else {
+            printError("import needs the format and a file: appjudge import realdevbench FILE.jsonl [--assets DIR] [--out DIR].")
+            return ExitCode.badInput
+        }
+        let parsed: [String: String]
+        switch options(Array(args.dropFirst(2)), allowed: ["assets", "out"]) {
+        case .success(let o): parsed = o
+        case .failure(let stop): return stop.code
+        }
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let out = URL(fileURLWithPath: parsed["out"] ?? "tasks", relativeTo: cwd).standardizedFileURL
+        let assets = parsed["assets"].map { URL(fileURLWithPath: $0, relativeTo: cwd).standardizedFileURL }
+        if let assets, !FileManager.default.fileExists(atPath: assets.path) {
+            printError("--assets \(assets.path): no such folder.")
+            return ExitCode.badInput
+        }
+        do {
+            let results = try RealDevBench.importFile(URL(fileURLWithPath: args[1], relativeTo: cwd).standardizedFileURL, assets: assets, into: out)
+            var created = 0, rejected = 0
+            for (line, outcome) in results {
+                switch outcome {
+                case .created(let id, let n):
+                    created += 1
+                    print("  line \(line): created \(relative(out.appendingPathComponent(id).path))" + (n > 0 ? " with \(n) asset(s)" : ""))
+                case .exists(let id): print("  line \(line): \(id) exists; left as it is")
+                case .rejected(let why):
+                    rejected += 1
+                    printError(why)
+                }
+            }
+            print("imported \(created) task(s), \(rejected) rejected; next: appjudge cases generate --task DIR --model NAME")
+            return rejected > 0 ? ExitCode.badInput : ExitCode.allPassed
+        } catch {
+            printError(error.description)
+            return ExitCode.badInput
+        }
+    }
+
+    static func calibrate(_ args: [String]) -> Int32 {
+        let run = args.last.flatMap { $0.hasPrefix("--") ? nil : $0 }
+        let parsed: [String: String]
+        switch options(run == nil ? args : Array(args.dropLast()), allowed: ["labels"]) {
+        case .success(let o): parsed = o
+        case .failure(let stop): return stop.code
+        }
+        guard let labelsPath = parsed["labels"], let run else {
+            printError("calibrate needs --labels FILE.csv and a run folder: appjudge calibrate --labels FILE.csv RUN.")
+            return ExitCode.badInput
+        }
+        do {
+            let labels = try Calibration.labels(URL(fileURLWithPath: labelsPath))
+            let runURL = URL(fileURLWithPath: run).standardizedFileURL
+            let reports = try Calibration.reports(in: runURL)
+            let result = Calibration.compare(labels, reports)
+            func f(_ v: Double?) -> String { v.map { String(format: "%.3f", $0) } ?? "n/a" }
+            print("\(pad("task", 24)) \(pad("cases", 6)) \(pad("judge", 7)) human")
+            for t in result.tasks { print("\(pad(t.id, 24)) \(pad("\(t.cases)", 6)) \(pad(f(t.judge), 7)) \(f(t.human))") }
+            print("cases \(result.pairs): accuracy \(f(result.accuracy)), Cohen's kappa \(f(result.kappa)); tasks \(result.tasks.count): Pearson \(f(result.pearson)), Spearman \(f(result.spearman))")
+            if result.undecided > 0 { print("\(result.undecided) labelled case(s) were not decided by the judge (uncertain, error, skipped) and count as fail") }
+            if !result.unmatched.isEmpty { print("\(result.unmatched.count) label(s) match no case in the run: \(result.unmatched.prefix(10).joined(separator: ", "))") }
+            print("AppEvalPilot in the RealDevWorld paper: accuracy 0.92, correlation 0.85")
+            let judges = Set(reports.values.map(\.0.judge)).sorted()
+            let file = runURL.appendingPathComponent("calibration.json")
+            try? AtomicFile.write(Calibration.json(result, judges: judges), to: file)
+            print("written: \(relative(file.path))")
+            return result.pairs > 0 ? ExitCode.allPassed : ExitCode.caseFailed
+        } catch let problem as Calibration.Problem {
+            printError(problem.message)
+            return ExitCode.badInput
+        } catch {
+            printError("\(error)")
+            return ExitCode.infrastructure
+        }
+    }
+
+    static func summary(_ args: [String]) -> Int32 {
+        guard args.count == 1, !args[0].hasPrefix("--") else {
+            if args.contains("--help") {
+                print(usage)
+                return ExitCode.allPassed
+            }
+            printError("summary needs one run folder: appjudge summary RUN.")
+            return ExitCode.badInput
+        }
+        let run = URL(fileURLWithPath: args[0]).standardizedFileURL
+        do {
+            let reports = try Calibration.reports(in: run).values.map(\.0).sorted { $0.task.id < $1.task.id }
+            let summary = RunSummary(reports)
+            summary.lines().forEach { print($0) }
+            let file = run.appendingPathComponent("summary.json")
+            try? AtomicFile.write(summary.json(), to: file)
+            print("written: \(relative(file.path))")
+            return ExitCode.allPassed
+        } catch let problem as Calibration.Problem {
+            printError(problem.message)
+            return ExitCode.badInput
+        } catch {
+            printError("\(error)")
             return ExitCode.infrastructure
         }
     }

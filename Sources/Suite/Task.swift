@@ -20,9 +20,28 @@ public struct TaskSpec: Sendable, Codable, Equatable {
 
     public enum Scenario: String, Sendable, Codable, CaseIterable { case display, analysis, data, game }
 
+    public init(
+        id: String, title: String, scenario: Scenario, requirement: String, features: [Feature] = [], assets: [String] = [],
+        app: AppHints = AppHints(), cases: [TestCase]
+    ) {
+        self.schemaVersion = Self.currentSchemaVersion
+        self.id = id
+        self.title = title
+        self.scenario = scenario
+        self.requirement = requirement
+        self.features = features
+        self.assets = assets
+        self.app = app
+        self.cases = cases
+    }
+
     public struct Feature: Sendable, Codable, Equatable {
         public var id: String
         public var description: String
+        public init(id: String, description: String) {
+            self.id = id
+            self.description = description
+        }
     }
 
     /// How the app is launched and shown.

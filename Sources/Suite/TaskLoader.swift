@@ -20,7 +20,8 @@ public struct LoadedTask: Sendable {
 
 public enum TaskLoader {
     /// Reads and checks `DIR/task.json`. Every message names the file and the field.
-    public static func load(directory: URL) throws(TaskError) -> LoadedTask {
+    /// `requireCases: false` accepts a task without cases yet (one just imported, for `cases generate`).
+    public static func load(directory: URL, requireCases: Bool = true) throws(TaskError) -> LoadedTask {
         let file = directory.appendingPathComponent("task.json")
         let display = file.path
         guard let data = FileManager.default.contents(atPath: file.path) else {
@@ -37,7 +38,7 @@ public enum TaskLoader {
         } catch {
             throw TaskError(file: display, field: nil, message: "is not valid JSON (\(error.localizedDescription)).")
         }
-        try validate(spec, file: display)
+        try validate(spec, file: display, requireCases: requireCases)
         for (i, asset) in spec.assets.enumerated() {
             var isDir: ObjCBool = false
             guard FileManager.default.fileExists(atPath: directory.appendingPathComponent(asset).path, isDirectory: &isDir), !isDir.boolValue
@@ -49,7 +50,7 @@ public enum TaskLoader {
     }
 
     /// Checks what decoding cannot: identifiers, uniqueness, sizes, references between fields.
-    public static func validate(_ spec: TaskSpec, file: String) throws(TaskError) {
+    public static func validate(_ spec: TaskSpec, file: String, requireCases: Bool = true) throws(TaskError) {
         guard spec.schemaVersion <= TaskSpec.currentSchemaVersion else {
             throw TaskError(
                 file: file, field: "schema_version",
@@ -67,7 +68,9 @@ public enum TaskLoader {
             throw TaskError(
                 file: file, field: "assets[\(i)]", message: "'\(asset)' must be a relative path inside the task folder, without '.' or '..'.")
         }
-        guard !spec.cases.isEmpty else { throw TaskError(file: file, field: "cases", message: "the task has no cases; add at least one.") }
+        guard !spec.cases.isEmpty || !requireCases else {
+            throw TaskError(file: file, field: "cases", message: "the task has no cases; add at least one (appjudge cases generate proposes some).")
+        }
         let features = Set(spec.features.map(\.id))
         var seen = Set<String>()
         for (i, c) in spec.cases.enumerated() {
