@@ -1,0 +1,225 @@
+import Foundation
+import Judge
+import Reports
+import Suite
+
+/// The commands that work on tasks and runs rather than evaluate an app: the suite (`tasks`),
+/// its cases (`cases generate`, `cases export`), importing RealDevBench, calibration against
+/// people, and a run's summary.
+extension AppJudgeCLI {
+    static func cases(_ args: [String]) -> Int32 {
+        guard let which = args.first, ["generate", "export"].contains(which) else {
+            printError("cases needs generate or export.")
+            return ExitCode.badInput
+        }
+        // --replace is a flag; every other option takes a value.
+        var rest = Array(args.dropFirst())
+        let replace = rest.contains("--replace")
+        rest.removeAll { $0 == "--replace" }
+        let allowed: Set<String> = which == "generate" ? ModelOptions.connection.union(["task"]) : ["task", "report", "case"]
+        let parsed: [String: String]
+        switch options(rest, allowed: allowed) {
+        case .success(let o): parsed = o
+        case .failure(let stop): return stop.code
+        }
+        guard let taskPath = parsed["task"] else {
+            printError("cases \(which) needs --task DIR.")
+            return ExitCode.badInput
+        }
+        let loaded: LoadedTask
+        do {
+            loaded = try TaskLoader.load(directory: URL(fileURLWithPath: taskPath).standardizedFileURL, requireCases: which == "export" ? true : false)
+        } catch {
+            printError(error.description)
+            return ExitCode.badInput
+        }
+        let file = loaded.directory.appendingPathComponent("task.json")
+        do {
+            let spec: TaskSpec
+            var rescripted: Set<String> = []
+            if which == "export" {
+                guard let reportPath = parsed["report"] else {
+                    printError("cases export needs --report FILE (a report.json of a run made with --judge llm).")
+                    return ExitCode.badInput
+                }
+                let only = Set(parsed["case"].map { $0.split(separator: ",").map(String.init) } ?? [])
+                let (exported, written, skipped) = try CaseTools.export(
+                    report: URL(fileURLWithPath: reportPath), into: loaded, only: only, replace: replace)
+                for line in skipped { print("  skipped \(line)") }
+                print("exported \(written.count) script(s) into \(relative(file.path))\(written.isEmpty ? "" : ": " + written.joined(separator: ", "))")
+                guard !written.isEmpty else { return ExitCode.caseFailed }
+                spec = exported
+                rescripted = Set(written)
+            } else {
+                let settings: ModelSettings
+                do {
+                    settings = try ModelOptions.settings(parsed, environment: ProcessInfo.processInfo.environment)
+                } catch {
+                    printError(error.message.replacingOccurrences(of: "--judge llm needs", with: "cases generate needs"))
+                    return ExitCode.badInput
+                }
+                let prices: PriceTable
+                do {
+                    prices = try ModelOptions.prices(parsed, home: home())
+                } catch {
+                    printError(error.message)
+                    return ExitCode.badInput
+                }
+                let (generated, added, usage) = try CaseTools.generate(task: loaded, client: ModelClient(settings: settings), replace: replace)
+                for c in added { print("  \(pad(c.id, 24)) \(pad(c.feature ?? "", 12)) \(pad(c.kind.rawValue, 10)) \(c.description)") }
+                let dollars = prices.dollars(usage, model: settings.model).map { String(format: "$%.4f", $0) } ?? "dollars unknown"
+                print("wrote \(added.count) new case(s) into \(relative(file.path)) for review (\(usage.input) input + \(usage.output) output tokens, \(dollars))")
+                spec = generated
+            }
+            let original = try Data(contentsOf: file)
+            try AtomicFile.write(try CaseTools.file(spec, original: original, rescripted: rescripted), to: file)
+            return ExitCode.allPassed
+        } catch let problem as CaseTools.Problem {
+            printError(problem.message)
+            return problem.code
+        } catch {
+            printError("cannot write \(file.path): \(error.localizedDescription)")
+            return ExitCode.infrastructure
+        }
+    }
+
+    static func importTasks(_ args: [String]) -> Int32 {
+        guard args.first == "realdevbench", args.count >= 2, !args[1].hasPrefix("--") else {
+            printError("import needs the format and a file: appjudge import realdevbench FILE.jsonl [--assets DIR] [--out DIR].")
+            return ExitCode.badInput
+        }
+        let parsed: [String: String]
+        switch options(Array(args.dropFirst(2)), allowed: ["assets", "out"]) {
+        case .success(let o): parsed = o
+        case .failure(let stop): return stop.code
+        }
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let out = URL(fileURLWithPath: parsed["out"] ?? "tasks", relativeTo: cwd).standardizedFileURL
+        let assets = parsed["assets"].map { URL(fileURLWithPath: $0, relativeTo: cwd).standardizedFileURL }
+        if let assets, !FileManager.default.fileExists(atPath: assets.path) {
+            printError("--assets \(assets.path): no such folder.")
+            return ExitCode.badInput
+        }
+        do {
+            let results = try RealDevBench.importFile(URL(fileURLWithPath: args[1], relativeTo: cwd).standardizedFileURL, assets: assets, into: out)
+            var created = 0, rejected = 0
+            for (line, outcome) in results {
+                switch outcome {
+                case .created(let id, let n):
+                    created += 1
+                    print("  line \(line): created \(relative(out.appendingPathComponent(id).path))" + (n > 0 ? " with \(n) asset(s)" : ""))
+                case .exists(let id): print("  line \(line): \(id) exists; left as it is")
+                case .rejected(let why):
+                    rejected += 1
+                    printError(why)
+                }
+            }
+            print("imported \(created) task(s), \(rejected) rejected; next: appjudge cases generate --task DIR --model NAME")
+            return rejected > 0 ? ExitCode.badInput : ExitCode.allPassed
+        } catch {
+            printError(error.description)
+            return ExitCode.badInput
+        }
+    }
+
+    static func calibrate(_ args: [String]) -> Int32 {
+        let run = args.last.flatMap { $0.hasPrefix("--") ? nil : $0 }
+        let parsed: [String: String]
+        switch options(run == nil ? args : Array(args.dropLast()), allowed: ["labels"]) {
+        case .success(let o): parsed = o
+        case .failure(let stop): return stop.code
+        }
+        guard let labelsPath = parsed["labels"], let run else {
+            printError("calibrate needs --labels FILE.csv and a run folder: appjudge calibrate --labels FILE.csv RUN.")
+            return ExitCode.badInput
+        }
+        do {
+            let labels = try Calibration.labels(URL(fileURLWithPath: labelsPath))
+            let runURL = URL(fileURLWithPath: run).standardizedFileURL
+            let reports = try Calibration.reports(in: runURL)
+            let result = Calibration.compare(labels, reports)
+            func f(_ v: Double?) -> String { v.map { String(format: "%.3f", $0) } ?? "n/a" }
+            print("\(pad("task", 24)) \(pad("cases", 6)) \(pad("judge", 7)) human")
+            for t in result.tasks { print("\(pad(t.id, 24)) \(pad("\(t.cases)", 6)) \(pad(f(t.judge), 7)) \(f(t.human))") }
+            print("cases \(result.pairs): accuracy \(f(result.accuracy)), Cohen's kappa \(f(result.kappa)); tasks \(result.tasks.count): Pearson \(f(result.pearson)), Spearman \(f(result.spearman))")
+            if result.undecided > 0 { print("\(result.undecided) labelled case(s) were not decided by the judge (uncertain, error, skipped) and count as fail") }
+            if !result.unmatched.isEmpty { print("\(result.unmatched.count) label(s) match no case in the run: \(result.unmatched.prefix(10).joined(separator: ", "))") }
+            print("AppEvalPilot in the RealDevWorld paper: accuracy 0.92, correlation 0.85")
+            let judges = Set(reports.values.map(\.0.judge)).sorted()
+            let file = runURL.appendingPathComponent("calibration.json")
+            try? AtomicFile.write(Calibration.json(result, judges: judges), to: file)
+            print("written: \(relative(file.path))")
+            return result.pairs > 0 ? ExitCode.allPassed : ExitCode.caseFailed
+        } catch let problem as Calibration.Problem {
+            printError(problem.message)
+            return ExitCode.badInput
+        } catch {
+            printError("\(error)")
+            return ExitCode.infrastructure
+        }
+    }
+
+    static func summary(_ args: [String]) -> Int32 {
+        guard args.count == 1, !args[0].hasPrefix("--") else {
+            if args.contains("--help") {
+                print(usage)
+                return ExitCode.allPassed
+            }
+            printError("summary needs one run folder: appjudge summary RUN.")
+            return ExitCode.badInput
+        }
+        let run = URL(fileURLWithPath: args[0]).standardizedFileURL
+        do {
+            let reports = try Calibration.reports(in: run).values.map(\.0).sorted { $0.task.id < $1.task.id }
+            let summary = RunSummary(reports)
+            summary.lines().forEach { print($0) }
+            let file = run.appendingPathComponent("summary.json")
+            try? AtomicFile.write(summary.json(), to: file)
+            print("written: \(relative(file.path))")
+            return ExitCode.allPassed
+        } catch let problem as Calibration.Problem {
+            printError(problem.message)
+            return ExitCode.badInput
+        } catch {
+            printError("\(error)")
+            return ExitCode.infrastructure
+        }
+    }
+
+    static func tasks(_ args: [String]) -> Int32 {
+        guard let which = args.first, ["list", "validate"].contains(which) else {
+            printError("tasks needs list or validate.")
+            return ExitCode.badInput
+        }
+        var rest = Array(args.dropFirst())
+        let record = which == "validate" && rest.contains("--record")
+        rest.removeAll { $0 == "--record" }
+        let folders = rest.prefix { !$0.hasPrefix("--") }
+        let parsed: [String: String]
+        switch options(Array(rest.dropFirst(folders.count)), allowed: which == "validate" ? ["out"] : []) {
+        case .success(let o): parsed = o
+        case .failure(let stop): return stop.code
+        }
+        guard let home = Self.home() else {
+            printError("cannot find AppJudge's repository (tasks/, sandbox/); run from it or set APPJUDGE_HOME.")
+            return ExitCode.infrastructure
+        }
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let roots =
+            folders.isEmpty ? [home.appendingPathComponent("tasks")] : folders.map { URL(fileURLWithPath: $0, relativeTo: cwd).standardizedFileURL }
+        for root in roots where !FileManager.default.fileExists(atPath: root.path) {
+            printError("\(root.path): no such folder.")
+            return ExitCode.badInput
+        }
+        let suite = SuiteTask.discover(roots).map(SuiteTask.init(directory:))
+        if which == "list" { return TaskSuiteCommand.list(suite) { print($0) } }
+        let out =
+            parsed["out"].map { URL(fileURLWithPath: $0, relativeTo: cwd).standardizedFileURL }
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("appjudge-validate-\(getpid())")
+        defer { if parsed["out"] == nil { try? FileManager.default.removeItem(at: out) } }
+        return TaskSuiteCommand.validate(suite, home: home, output: out, record: record) { line in
+            // Each row as soon as it is known: a whole suite takes minutes.
+            FileHandle.standardOutput.write(Data((line + "\n").utf8))
+        }
+    }
+}
