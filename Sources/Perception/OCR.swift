@@ -102,8 +102,14 @@ public final class TesseractOCR: TextRecognizer, @unchecked Sendable {
         defer { lock.unlock() }
         let luma = Self.lightPage(image)
         var words = try recognize(luma, width: image.width, height: image.height, origin: Point(x: 0, y: 0))
+        let firstStage = words.filter { $0.confidence >= 60 }
         for box in ControlFinder.labelBoxes(luma: luma, width: image.width, height: image.height) {
             let inner = box.inner
+            // A large bold glyph is a dark blob filling its box like a button does; when it lies
+            // inside a word already read, reading it "inverted" only invents text ("Morgan Vi").
+            if firstStage.contains(where: { word in
+                inner.intersection(word.box).map { $0.width * $0.height * 5 >= inner.width * inner.height * 4 } ?? false
+            }) { continue }
             var crop = [UInt8](repeating: 0, count: inner.width * inner.height)
             for y in 0..<inner.height {
                 for x in 0..<inner.width {

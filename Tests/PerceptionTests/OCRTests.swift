@@ -26,6 +26,15 @@ struct OCRTests {
         #expect(TextSearch.first("Remaining: 1", in: reading) == nil)
     }
 
+    /// A Chromium frame of bold headings (34 px bold, 26 px bold, 28 px semibold) and a dark
+    /// button: each bold glyph is a dark blob like a filled button, and reading it inverted
+    /// once added words that are not there ("Alex Morgan Vi").
+    @Test func boldHeadingsGetNoPhantomWords() throws {
+        let image = try PNG.decode(Array(try Data(contentsOf: Repo.fixture("frames/bold-headings.png"))))
+        let reading = try Self.engine.read(image)
+        #expect(reading.lines.map(\.text) == ["Alex Morgan", "My story", "Selected Projects", "Get started"], "\(reading.text)")
+    }
+
     @Test("the Delete of a row and its checkbox are found", arguments: styles)
     func rowsAndCheckboxes(style: String) throws {
         let image = try Self.frame(style)
