@@ -5,9 +5,26 @@ public struct TaskError: Error, CustomStringConvertible, Sendable, Equatable {
     public var file: String
     public var field: String?
     public var message: String
+    /// The line of the file where the field is, when known.
+    public var line: Int?
+
+    public init(file: String, field: String?, message: String, line: Int? = nil) {
+        self.file = file
+        self.field = field
+        self.message = message
+        self.line = line
+    }
 
     public var description: String {
-        "\(file): " + (field.map { "\($0): " } ?? "") + message
+        "\(file)" + (line.map { ":\($0)" } ?? "") + ": " + (field.map { "\($0): " } ?? "") + message
+    }
+
+    /// The same error with the line of its field in `data`.
+    func located(in data: Data) -> TaskError {
+        guard line == nil, let field else { return self }
+        var copy = self
+        copy.line = JSONLocator.line(of: field, in: data)
+        return copy
     }
 }
 
@@ -34,17 +51,22 @@ public enum TaskLoader {
         do {
             spec = try JSONDecoder().decode(TaskSpec.self, from: data)
         } catch let error as DecodingError {
-            throw describe(error, file: display, data: data)
+            throw describe(error, file: display, data: data).located(in: data)
         } catch {
             throw TaskError(file: display, field: nil, message: "is not valid JSON (\(error.localizedDescription)).")
         }
-        try validate(spec, file: display, requireCases: requireCases)
-        for (i, asset) in spec.assets.enumerated() {
-            var isDir: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: directory.appendingPathComponent(asset).path, isDirectory: &isDir), !isDir.boolValue
-            else {
-                throw TaskError(file: display, field: "assets[\(i)]", message: "'\(asset)' is not a file in the task folder; add it or remove the entry.")
+        do throws(TaskError) {
+            try validate(spec, file: display, requireCases: requireCases)
+            for (i, asset) in spec.assets.enumerated() {
+                var isDir: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: directory.appendingPathComponent(asset).path, isDirectory: &isDir), !isDir.boolValue
+                else {
+                    throw TaskError(
+                        file: display, field: "assets[\(i)]", message: "'\(asset)' is not a file in the task folder; add it or remove the entry.")
+                }
             }
+        } catch {
+            throw error.located(in: data)
         }
         return LoadedTask(spec: spec, directory: directory)
     }
@@ -124,8 +146,23 @@ public enum TaskLoader {
             return TaskError(file: file, field: path(context.codingPath), message: "is null; expected \(describeType(type)).")
         case .dataCorrupted(let context):
             if context.codingPath.isEmpty {
-                let detail = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
-                return TaskError(file: file, field: nil, message: "is not valid JSON" + (detail.map { " (\($0))" } ?? "") + "; fix the syntax.")
+                // Foundation's parser says where it stopped ("around character 25"); say the line.
+                var detail = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
+                do {
+                    _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+                } catch {
+                    detail = detail ?? ((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String)
+                }
+                var line: Int?
+                if let detail, let range = detail.range(of: "character "),
+                    let offset = Int(detail[range.upperBound...].prefix { $0.isNumber })
+                {
+                    line = data.prefix(offset).filter { $0 == 0x0A }.count + 1
+                } else if detail?.contains("end of file") == true {
+                    line = data.filter { $0 == 0x0A }.count + 1
+                }
+                return TaskError(
+                    file: file, field: nil, message: "is not valid JSON" + (detail.map { " (\($0))" } ?? "") + "; fix the syntax.", line: line)
             }
             var message = context.debugDescription
             if message.hasPrefix("Cannot initialize") { message = "has a value that is not allowed (\(message))" }

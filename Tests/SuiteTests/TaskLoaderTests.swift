@@ -62,7 +62,9 @@ struct TaskLoaderTests {
             _ = try TaskLoader.load(directory: dir)
             Issue.record("loaded a broken task file")
         } catch {
-            #expect(error.description.hasPrefix(dir.appendingPathComponent("task.json").path + ": "))
+            // "file:line: field: sentence" (these files are one line long).
+            #expect(error.description.hasPrefix(dir.appendingPathComponent("task.json").path + ":1: "), "\(error.description)")
+            #expect(error.line == 1)
             #expect(error.description.contains(message), "\(error.description)")
             #expect(!error.description.contains("\n"))
         }
@@ -84,5 +86,47 @@ struct TaskLoaderTests {
         #expect(task.spec.app.kind == .web && task.spec.app.entry == "index.html")
         #expect(task.spec.app.viewport == TaskSpec.Viewport(width: 1024, height: 768))
         #expect(task.spec.cases[0].kind == .functional)
+    }
+}
+
+@Suite struct TaskErrorLineTests {
+    @Test func theLineOfTheFieldIsNamed() throws {
+        let dir = Scratch.directory("task-lines")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let text = """
+            {
+              "id": "t",
+              "scenario": "display",
+              "requirement": "r",
+              "cases": [
+                {"id": "a", "description": "d"},
+                {
+                  "id": "b",
+                  "description": "d",
+                  "script": [
+                    {"click": "Add"},
+                    {"expect": {"visible": 3}}
+                  ]
+                }
+              ]
+            }
+            """
+        try text.write(to: dir.appendingPathComponent("task.json"), atomically: true, encoding: .utf8)
+        do {
+            _ = try TaskLoader.load(directory: dir)
+            Issue.record("loaded a broken task file")
+        } catch {
+            #expect(error.line == 12, "\(error.description)")
+            #expect(error.field == "cases[1].script[1].expect.visible")
+        }
+        try text.replacingOccurrences(of: #"{"expect": {"visible": 3}}"#, with: "{\"expect\": {\"visible\": \"x\"}},,").write(
+            to: dir.appendingPathComponent("task.json"), atomically: true, encoding: .utf8)
+        do {
+            _ = try TaskLoader.load(directory: dir)
+            Issue.record("loaded a broken task file")
+        } catch {
+            #expect(error.line == 12, "\(error.description)")
+            #expect(error.description.contains("is not valid JSON"))
+        }
     }
 }
