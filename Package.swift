@@ -30,7 +30,9 @@ let package = Package(
         .target(name: "HTTP", dependencies: ["CCurl"]),
         .target(name: "Judge", dependencies: ["Desktop", "Perception", "Imaging", "Suite", "HTTP"]),
         .target(name: "Reports", dependencies: ["Judge", "Suite", "Imaging"]),
-        .target(name: "Runner", dependencies: ["Scoring", "HTTP", "Desktop", "Perception", "Sandbox", "Judge", "Suite", "Reports", "Processes", "Imaging"]),
+        .target(
+            name: "Runner",
+            dependencies: ["Scoring", "HTTP", "Desktop", "Perception", "Sandbox", "Judge", "Suite", "Reports", "Processes", "Imaging"]),
         .executableTarget(name: "appjudge", dependencies: ["Runner"]),
 
         .target(name: "TestSupport", dependencies: ["Imaging", "Desktop", "Processes", "HTTP"], path: "Tests/TestSupport"),

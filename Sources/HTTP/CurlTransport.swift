@@ -39,22 +39,30 @@ public struct CurlTransport: HTTPTransport {
         set(appjudge_curl_set_long(curl, CURLOPT_LOW_SPEED_LIMIT, timeouts.lowSpeedBytes))
         set(appjudge_curl_set_long(curl, CURLOPT_LOW_SPEED_TIME, max(1, Int(timeouts.lowSpeedSeconds.rounded(.up)))))
         set(appjudge_curl_set_pointer(curl, CURLOPT_HTTPHEADER, headers))
-        set(appjudge_curl_set_callback(curl, CURLOPT_WRITEFUNCTION, { data, size, count, context in
-            Unmanaged<ResponseSink>.fromOpaque(context!).takeUnretainedValue().body(data, size * count)
-        }))
+        set(
+            appjudge_curl_set_callback(
+                curl, CURLOPT_WRITEFUNCTION,
+                { data, size, count, context in
+                    Unmanaged<ResponseSink>.fromOpaque(context!).takeUnretainedValue().body(data, size * count)
+                }))
         set(appjudge_curl_set_pointer(curl, CURLOPT_WRITEDATA, context))
-        set(appjudge_curl_set_callback(curl, CURLOPT_HEADERFUNCTION, { data, size, count, context in
-            Unmanaged<ResponseSink>.fromOpaque(context!).takeUnretainedValue().header(data, size * count)
-        }))
+        set(
+            appjudge_curl_set_callback(
+                curl, CURLOPT_HEADERFUNCTION,
+                { data, size, count, context in
+                    Unmanaged<ResponseSink>.fromOpaque(context!).takeUnretainedValue().header(data, size * count)
+                }))
         set(appjudge_curl_set_pointer(curl, CURLOPT_HEADERDATA, context))
         switch request.method {
         case "GET": set(appjudge_curl_set_long(curl, CURLOPT_HTTPGET, 1))
         case "POST":
             set(appjudge_curl_set_size(curl, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count)))
             // COPYPOSTFIELDS copies the body, so it need not outlive this scope.
-            set(request.body.withUnsafeBytes { raw in
-                appjudge_curl_set_pointer(curl, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!))
-            })
+            set(
+                request.body.withUnsafeBytes { raw in
+                    appjudge_curl_set_pointer(
+                        curl, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!))
+                })
         default: throw .invalidRequest("method \(request.method) is not supported")
         }
         guard failed == CURLE_OK else { throw .invalidRequest(Self.message(failed)) }

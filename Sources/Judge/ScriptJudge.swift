@@ -117,8 +117,7 @@ public struct ScriptJudge: Sendable {
 
     // MARK: - Actions
 
-    func perform(_ step: Step, on current: Observation, session: any AppSession, observer: Observer) throws -> (Observation, Point?, String?)
-    {
+    func perform(_ step: Step, on current: Observation, session: any AppSession, observer: Observer) throws -> (Observation, Point?, String?) {
         let input = session.input
         var point: Point?
         var note: String?
@@ -238,7 +237,9 @@ public struct ScriptJudge: Sendable {
             let (ok, detail, matches, difference): (Bool, String, [TextMatch], Image?) =
                 expectation.isVisual
                 ? evaluateVisual(expectation, reading: reading, frame: observation)
-                : { let (o, d, m) = evaluate(expectation, reading: reading, frame: observation, before: before); return (o, d, m, nil) }()
+                : {
+                    let (o, d, m) = evaluate(expectation, reading: reading, frame: observation, before: before); return (o, d, m, nil)
+                }()
             var evidence = Evidence(
                 frames: expectation == .changed ? [before.id, observation.id] : [observation.id],
                 text: reading.lines.map(\.text), matches: matches)

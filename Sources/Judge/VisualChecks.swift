@@ -88,8 +88,12 @@ extension ScriptJudge {
             let (found, missing) = locate(texts)
             guard missing.isEmpty else { return (false, "\(missing.map { "\"\($0)\"" }.joined(separator: ", ")) not found on screen", found, nil) }
             let margin = 2
-            if let cut = found.first(where: { $0.box.x < margin || $0.box.y < margin || $0.box.maxX > image.width - margin || $0.box.maxY > image.height - margin }) {
-                return (false, "\"\(cut.text)\" touches the edge of the \(image.width)x\(image.height) viewport at \(cut.box.x),\(cut.box.y)", [cut], nil)
+            if let cut = found.first(where: {
+                $0.box.x < margin || $0.box.y < margin || $0.box.maxX > image.width - margin || $0.box.maxY > image.height - margin
+            }) {
+                return (
+                    false, "\"\(cut.text)\" touches the edge of the \(image.width)x\(image.height) viewport at \(cut.box.x),\(cut.box.y)", [cut], nil
+                )
             }
             return (true, "all inside the \(image.width)x\(image.height) viewport", found, nil)
         case .noOverlap:

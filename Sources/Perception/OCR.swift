@@ -109,7 +109,9 @@ public final class TesseractOCR: TextRecognizer, @unchecked Sendable {
             // inside a word already read, reading it "inverted" only invents text ("Morgan Vi").
             if firstStage.contains(where: { word in
                 inner.intersection(word.box).map { $0.width * $0.height * 5 >= inner.width * inner.height * 4 } ?? false
-            }) { continue }
+            }) {
+                continue
+            }
             var crop = [UInt8](repeating: 0, count: inner.width * inner.height)
             for y in 0..<inner.height {
                 for x in 0..<inner.width {

@@ -38,7 +38,8 @@ public enum HTMLReport {
             }
             let parts = [show("Functional", scores.functional), show("Visual", scores.visual)].compactMap { $0 }
             if !parts.isEmpty {
-                body += "<p class=meta>\(parts.joined(separator: " · ")) — strict counts uncertain, error and skipped cases as not passed; lenient leaves them out.</p>"
+                body +=
+                    "<p class=meta>\(parts.joined(separator: " · ")) — strict counts uncertain, error and skipped cases as not passed; lenient leaves them out.</p>"
             }
         }
         if report.status == .interrupted { body += "<p class=warn>The run was interrupted; cases after the interruption have no verdict.</p>" }

@@ -50,7 +50,8 @@ struct AgentBenchmark {
             }
             defer { station.close() }
             let capture = CaptureBenchmark(home: home, frames: runs, width: width, height: height)
-            try capture.show(loaded.directory.appendingPathComponent("reference"), on: station, launcher: home.appendingPathComponent("sandbox")) { _ in
+            try capture.show(loaded.directory.appendingPathComponent("reference"), on: station, launcher: home.appendingPathComponent("sandbox")) {
+                _ in
                 measure(station: station, task: loaded.spec, prices: prices, size: "\(width)x\(height)", emit)
             }
         }

@@ -62,7 +62,8 @@ enum Calibration {
             guard let data = try? Data(contentsOf: url), let report = try? JSONDecoder.report.decode(TaskReport.self, from: data) else { continue }
             if let other = out[report.task.id] {
                 throw Problem(
-                    message: "\(run.path) holds two reports of task \(report.task.id) (\(other.1.path) and \(url.path)); calibrate one run of each task.")
+                    message:
+                        "\(run.path) holds two reports of task \(report.task.id) (\(other.1.path) and \(url.path)); calibrate one run of each task.")
             }
             out[report.task.id] = (report, url)
         }

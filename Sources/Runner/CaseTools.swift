@@ -113,14 +113,17 @@ enum CaseTools {
         var spec = task.spec
         guard !spec.features.isEmpty else {
             throw Problem(
-                message: "\(task.directory.appendingPathComponent("task.json").path): features: is empty; case generation maps cases to features, add them first.",
+                message:
+                    "\(task.directory.appendingPathComponent("task.json").path): features: is empty; case generation maps cases to features, add them first.",
                 code: ExitCode.badInput)
         }
         let kept = replace ? [] : spec.cases
         var intro = "Task: \(spec.title)\nRequirement:\n\(spec.requirement)\n\nFeatures:\n"
         intro += spec.features.map { "- \($0.id): \($0.description)" }.joined(separator: "\n")
         if !kept.isEmpty {
-            intro += "\n\nExisting cases (keep their ids free, do not repeat them):\n" + kept.map { "- \($0.id): \($0.description)" }.joined(separator: "\n")
+            intro +=
+                "\n\nExisting cases (keep their ids free, do not repeat them):\n"
+                + kept.map { "- \($0.id): \($0.description)" }.joined(separator: "\n")
         }
         intro += "\n\nPropose 8 to 20 new cases."
         var conversation = Conversation(system: generationPrompt, messages: [.user([.text(intro)])], tools: [proposeTool], maxOutputTokens: 4000)
@@ -149,7 +152,9 @@ enum CaseTools {
                 conversation.messages.append(.assistant(text: call.reply.text ?? "", calls: []))
                 conversation.messages.append(.user([.text("Answer with the propose_cases tool.")]))
             }
-            if attempt == 1 { throw Problem(message: "the model's cases were not usable twice; the last problem: \(problem).", code: ExitCode.caseFailed) }
+            if attempt == 1 {
+                throw Problem(message: "the model's cases were not usable twice; the last problem: \(problem).", code: ExitCode.caseFailed)
+            }
         }
         preconditionFailure("unreachable")
     }
@@ -165,7 +170,9 @@ enum CaseTools {
             guard let id = item["id"]?.string, let feature = item["feature"]?.string, let description = item["description"]?.string,
                 !description.isEmpty
             else { return .failure(Rejection(description: "case \(i) needs id, feature and description")) }
-            guard TaskLoader.isIdentifier(id) else { return .failure(Rejection(description: "case \(i): '\(id)' is not an id of lower-case letters, digits and dashes")) }
+            guard TaskLoader.isIdentifier(id) else {
+                return .failure(Rejection(description: "case \(i): '\(id)' is not an id of lower-case letters, digits and dashes"))
+            }
             guard ids.insert(id).inserted else { return .failure(Rejection(description: "case id '\(id)' is used twice")) }
             guard features.contains(feature) else {
                 return .failure(Rejection(description: "case \(id): '\(feature)' is not a feature (\(features.sorted().joined(separator: ", ")))"))

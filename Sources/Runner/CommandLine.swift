@@ -173,7 +173,11 @@ public enum AppJudgeCLI {
 
     static func run(_ args: [String]) -> Int32 {
         let parsed: [String: String]
-        switch options(args, allowed: Set(["task", "repo", "out", "run-id", "case", "workers", "start-timeout"]).union(ModelOptions.agent).union(ModelOptions.connection)) {
+        switch options(
+            args,
+            allowed: Set(["task", "repo", "out", "run-id", "case", "workers", "start-timeout"]).union(ModelOptions.agent).union(
+                ModelOptions.connection))
+        {
         case .success(let o): parsed = o
         case .failure(let stop): return stop.code
         }

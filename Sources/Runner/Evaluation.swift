@@ -1,7 +1,7 @@
 import Desktop
 import Foundation
-import Imaging
 import HTTP
+import Imaging
 import Judge
 import Perception
 import Processes
@@ -183,7 +183,8 @@ public final class Evaluation: @unchecked Sendable {
         do {
             switch try PreparedApp.prepare(
                 repository: options.repository, app: spec.app,
-                assets: spec.assets.map { (loaded.directory.appendingPathComponent($0), $0) }, support: options.sandboxDirectory, limits: options.limits, logs: logs,
+                assets: spec.assets.map { (loaded.directory.appendingPathComponent($0), $0) }, support: options.sandboxDirectory,
+                limits: options.limits, logs: logs,
                 trace: trace)
             {
             case .success(let app): prepared = app

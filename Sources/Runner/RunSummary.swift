@@ -46,7 +46,8 @@ struct RunSummary {
         var out = ["task                     scenario   functional     visual         outcome"]
         for r in rows {
             out.append(
-                "\(AppJudgeCLI.pad(r.id, 24)) \(AppJudgeCLI.pad(r.scenario, 10)) \(AppJudgeCLI.pad(f(r.functional), 14)) \(AppJudgeCLI.pad(f(r.visual), 14)) \(r.outcome)")
+                "\(AppJudgeCLI.pad(r.id, 24)) \(AppJudgeCLI.pad(r.scenario, 10)) \(AppJudgeCLI.pad(f(r.functional), 14)) \(AppJudgeCLI.pad(f(r.visual), 14)) \(r.outcome)"
+            )
         }
         for (s, fun, vis) in scenarios {
             func m(_ x: (strict: Double, lenient: Double?, tasks: Int)?) -> String {
@@ -61,13 +62,17 @@ struct RunSummary {
     func json() -> Data {
         func score(_ s: TaskReport.Score?) -> Any {
             guard let s else { return NSNull() }
-            return ["strict": s.strict, "lenient": s.lenient.map { $0 as Any } ?? NSNull(), "passed": s.passed, "decided": s.decided, "total": s.total]
+            return [
+                "strict": s.strict, "lenient": s.lenient.map { $0 as Any } ?? NSNull(), "passed": s.passed, "decided": s.decided, "total": s.total,
+            ]
         }
         func mean(_ x: (strict: Double, lenient: Double?, tasks: Int)?) -> Any {
             x.map { ["strict": $0.strict, "lenient": $0.lenient.map { $0 as Any } ?? NSNull(), "tasks": $0.tasks] } ?? NSNull()
         }
         let object: [String: Any] = [
-            "tasks": rows.map { ["task": $0.id, "scenario": $0.scenario, "functional": score($0.functional), "visual": score($0.visual), "outcome": $0.outcome] },
+            "tasks": rows.map {
+                ["task": $0.id, "scenario": $0.scenario, "functional": score($0.functional), "visual": score($0.visual), "outcome": $0.outcome]
+            },
             "scenarios": Dictionary(uniqueKeysWithValues: scenarios.map { ($0.0, ["functional": mean($0.functional), "visual": mean($0.visual)]) }),
         ]
         return (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data()

@@ -28,7 +28,8 @@ extension AppJudgeCLI {
         }
         let loaded: LoadedTask
         do {
-            loaded = try TaskLoader.load(directory: URL(fileURLWithPath: taskPath).standardizedFileURL, requireCases: which == "export" ? true : false)
+            loaded = try TaskLoader.load(
+                directory: URL(fileURLWithPath: taskPath).standardizedFileURL, requireCases: which == "export" ? true : false)
         } catch {
             printError(error.description)
             return ExitCode.badInput
@@ -46,7 +47,8 @@ extension AppJudgeCLI {
                 let (exported, written, skipped) = try CaseTools.export(
                     report: URL(fileURLWithPath: reportPath), into: loaded, only: only, replace: replace)
                 for line in skipped { print("  skipped \(line)") }
-                print("exported \(written.count) script(s) into \(relative(file.path))\(written.isEmpty ? "" : ": " + written.joined(separator: ", "))")
+                print(
+                    "exported \(written.count) script(s) into \(relative(file.path))\(written.isEmpty ? "" : ": " + written.joined(separator: ", "))")
                 guard !written.isEmpty else { return ExitCode.caseFailed }
                 spec = exported
                 rescripted = Set(written)
@@ -68,7 +70,9 @@ extension AppJudgeCLI {
                 let (generated, added, usage) = try CaseTools.generate(task: loaded, client: ModelClient(settings: settings), replace: replace)
                 for c in added { print("  \(pad(c.id, 24)) \(pad(c.feature ?? "", 12)) \(pad(c.kind.rawValue, 10)) \(c.description)") }
                 let dollars = prices.dollars(usage, model: settings.model).map { String(format: "$%.4f", $0) } ?? "dollars unknown"
-                print("wrote \(added.count) new case(s) into \(relative(file.path)) for review (\(usage.input) input + \(usage.output) output tokens, \(dollars))")
+                print(
+                    "wrote \(added.count) new case(s) into \(relative(file.path)) for review (\(usage.input) input + \(usage.output) output tokens, \(dollars))"
+                )
                 spec = generated
             }
             let original = try Data(contentsOf: file)
@@ -141,9 +145,15 @@ extension AppJudgeCLI {
             func f(_ v: Double?) -> String { v.map { String(format: "%.3f", $0) } ?? "n/a" }
             print("\(pad("task", 24)) \(pad("cases", 6)) \(pad("judge", 7)) human")
             for t in result.tasks { print("\(pad(t.id, 24)) \(pad("\(t.cases)", 6)) \(pad(f(t.judge), 7)) \(f(t.human))") }
-            print("cases \(result.pairs): accuracy \(f(result.accuracy)), Cohen's kappa \(f(result.kappa)); tasks \(result.tasks.count): Pearson \(f(result.pearson)), Spearman \(f(result.spearman))")
-            if result.undecided > 0 { print("\(result.undecided) labelled case(s) were not decided by the judge (uncertain, error, skipped) and count as fail") }
-            if !result.unmatched.isEmpty { print("\(result.unmatched.count) label(s) match no case in the run: \(result.unmatched.prefix(10).joined(separator: ", "))") }
+            print(
+                "cases \(result.pairs): accuracy \(f(result.accuracy)), Cohen's kappa \(f(result.kappa)); tasks \(result.tasks.count): Pearson \(f(result.pearson)), Spearman \(f(result.spearman))"
+            )
+            if result.undecided > 0 {
+                print("\(result.undecided) labelled case(s) were not decided by the judge (uncertain, error, skipped) and count as fail")
+            }
+            if !result.unmatched.isEmpty {
+                print("\(result.unmatched.count) label(s) match no case in the run: \(result.unmatched.prefix(10).joined(separator: ", "))")
+            }
             print("AppEvalPilot in the RealDevWorld paper: accuracy 0.92, correlation 0.85")
             let judges = Set(reports.values.map(\.0.judge)).sorted()
             let file = runURL.appendingPathComponent("calibration.json")

@@ -170,7 +170,8 @@ public enum Expectation: Sendable, Equatable, Codable, CustomStringConvertible {
                 throw DecodingError.dataCorruptedError(forKey: .aligned, in: c, debugDescription: "aligned needs at least two texts")
             }
             self = .aligned(
-                texts, edge: try c.decodeIfPresent(Edge.self, forKey: .edge) ?? .left, tolerance: try c.decodeIfPresent(Int.self, forKey: .tolerance) ?? 6)
+                texts, edge: try c.decodeIfPresent(Edge.self, forKey: .edge) ?? .left,
+                tolerance: try c.decodeIfPresent(Int.self, forKey: .tolerance) ?? 6)
         } else if let texts = try c.decodeIfPresent([String].self, forKey: .inside) {
             self = .inside(texts)
         } else if try c.decodeIfPresent(Bool.self, forKey: .no_overlap) == true {

@@ -52,7 +52,11 @@ public enum RealDevBench {
         switch object["files"] {
         case let list as [Any]:
             for item in list {
-                if let name = item as? String { files.append(name) } else if let name = (item as? [String: Any])?["name"] as? String { files.append(name) }
+                if let name = item as? String {
+                    files.append(name)
+                } else if let name = (item as? [String: Any])?["name"] as? String {
+                    files.append(name)
+                }
             }
         case let name as String where !name.isEmpty: files = [name]
         case nil, is NSNull, is String: break
@@ -62,7 +66,9 @@ public enum RealDevBench {
             return bad("files", "'\(name)' must be a relative name inside the assets folder.")
         }
         return .success(
-            Record(label: label, category: object["category"] as? String, scenario: scenario.lowercased(), features: features, prompt: prompt, files: files))
+            Record(
+                label: label, category: object["category"] as? String, scenario: scenario.lowercased(), features: features, prompt: prompt,
+                files: files))
     }
 
     /// A task id from a label: lower case, words joined by dashes.
@@ -111,7 +117,11 @@ public enum RealDevBench {
             }
             let spec = task(record)
             guard !spec.id.isEmpty, ids.insert(spec.id).inserted else {
-                results.append((i + 1, .rejected("\(file.path):\(i + 1): label: '\(record.label)' gives the task id '\(spec.id)', already used; labels must differ.")))
+                results.append(
+                    (
+                        i + 1,
+                        .rejected("\(file.path):\(i + 1): label: '\(record.label)' gives the task id '\(spec.id)', already used; labels must differ.")
+                    ))
                 continue
             }
             let folder = output.appendingPathComponent(spec.id)
@@ -131,7 +141,8 @@ public enum RealDevBench {
             }
             if !missing.isEmpty {
                 let where_ = assets.map { "in \($0.path)" } ?? "(no --assets folder given)"
-                results.append((i + 1, .rejected("\(file.path):\(i + 1): files: \(missing.joined(separator: ", ")) not found \(where_); pass --assets DIR.")))
+                results.append(
+                    (i + 1, .rejected("\(file.path):\(i + 1): files: \(missing.joined(separator: ", ")) not found \(where_); pass --assets DIR.")))
                 continue
             }
             do {

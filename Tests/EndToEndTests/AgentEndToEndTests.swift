@@ -71,7 +71,9 @@ struct AgentEndToEndTests {
             plans: [
                 "add-button": Self.addPlan,
                 // Off-screen coordinates are answered with the error; the model then does it right.
-                "add-enter": [("click", ["x": 5000, "y": 10]), ("click", ["text": "New task"]), ("type", ["text": "Walk dog"]), ("key", ["keys": "Return"])],
+                "add-enter": [
+                    ("click", ["x": 5000, "y": 10]), ("click", ["text": "New task"]), ("type", ["text": "Walk dog"]), ("key", ["keys": "Return"]),
+                ],
                 // An unknown tool twice: the second time the case ends as error.
                 "blank-ignored": [("run_shell", ["command": "cat /etc/passwd"]), ("run_shell", ["command": "id"])],
             ],
@@ -113,9 +115,10 @@ struct AgentEndToEndTests {
         let json = try report(in: out)
         #expect((json["judge"] as? String)?.hasPrefix("llm:openai/gpt-4.1-mini") == true)
         let byId = cases(json)
-        #expect(byId.mapValues { $0["verdict"] as? String } == [
-            "heading": "pass", "add-button": "pass", "add-enter": "pass", "blank-ignored": "error", "toggle-done": "pass", "delete": "error",
-        ], "\(result.output)")
+        #expect(
+            byId.mapValues { $0["verdict"] as? String } == [
+                "heading": "pass", "add-button": "pass", "add-enter": "pass", "blank-ignored": "error", "toggle-done": "pass", "delete": "error",
+            ], "\(result.output)")
         #expect((byId["blank-ignored"]?["reason"] as? String)?.contains("unknown tool 'run_shell'") == true)
         #expect((byId["delete"]?["reason"] as? String)?.contains("503") == true)
         // The re-probe: two episodes, the first not accepted for its made-up evidence.
@@ -150,7 +153,8 @@ struct AgentEndToEndTests {
         server.stop()
         let again = Scratch.directory("agent-replay")
         defer { try? FileManager.default.removeItem(at: again) }
-        let replay = try runAgent(server, out: again, cases: "heading,add-button,add-enter,blank-ignored,toggle-done,delete", extra: ["--replay", out.path])
+        let replay = try runAgent(
+            server, out: again, cases: "heading,add-button,add-enter,blank-ignored,toggle-done,delete", extra: ["--replay", out.path])
         let replayed = try report(in: again)
         #expect(cases(replayed).mapValues { $0["verdict"] as? String } == byId.mapValues { $0["verdict"] as? String }, "\(replay.output)")
         #expect((replayed["judge"] as? String)?.hasSuffix("(replay)") == true)

@@ -75,13 +75,17 @@ struct ImportCalibrateTests {
                     [
                         "cases": .array(
                             (0..<9).map { i in
-                                ["id": .string("case-\(i)"), "feature": .string(ids[i % ids.count]), "kind": "functional", "description": "Play and check."]
+                                [
+                                    "id": .string("case-\(i)"), "feature": .string(ids[i % ids.count]), "kind": "functional",
+                                    "description": "Play and check.",
+                                ]
                             })
                     ]))
         }
         defer { server.stop() }
         let generated = try CLI.run([
-            "cases", "generate", "--task", out.appendingPathComponent("snake-game").path, "--model", "gpt-4.1-mini", "--base-url", server.openAIBaseURL,
+            "cases", "generate", "--task", out.appendingPathComponent("snake-game").path, "--model", "gpt-4.1-mini", "--base-url",
+            server.openAIBaseURL,
         ])
         #expect(generated.status == 0, "\(generated.output)")
         #expect(try TaskLoader.load(directory: out.appendingPathComponent("snake-game")).spec.cases.count == 9)
@@ -108,26 +112,27 @@ struct ImportCalibrateTests {
         try writeReport(task: "gamma", scenario: .game, verdicts: ["a": .pass, "b": .pass, "c": .pass, "d": .error], in: run)
         let labels = run.appendingPathComponent("labels.csv")
         try """
-            task,case,label
-            alpha,a,pass
-            alpha,b,pass
-            alpha,c,pass
-            alpha,d,fail
-            beta,a,pass
-            beta,b,fail
-            beta,c,fail
-            beta,d,fail
-            gamma,a,pass
-            gamma,b,pass
-            gamma,c,pass
-            gamma,d,pass
-            delta,a,pass
-            """.write(to: labels, atomically: true, encoding: .utf8)
+        task,case,label
+        alpha,a,pass
+        alpha,b,pass
+        alpha,c,pass
+        alpha,d,fail
+        beta,a,pass
+        beta,b,fail
+        beta,c,fail
+        beta,d,fail
+        gamma,a,pass
+        gamma,b,pass
+        gamma,c,pass
+        gamma,d,pass
+        delta,a,pass
+        """.write(to: labels, atomically: true, encoding: .utf8)
         let result = try CLI.run(["calibrate", "--labels", labels.path, run.path])
         #expect(result.status == 0, "\(result.output)")
         // 12 matched: agreements 10 (alpha c and gamma d disagree); kappa from the 2x2 table.
         #expect(result.output.contains("cases 12: accuracy 0.833"), "\(result.output)")
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: run.appendingPathComponent("calibration.json"))) as? [String: Any])
+        let json = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: run.appendingPathComponent("calibration.json"))) as? [String: Any])
         #expect(json["accuracy"] as? Double == 0.8333)
         // judge yes 6 / human yes 8 of 12; both yes 6, both no 4: po 10/12, pe 0.5*0.667+0.5*0.333 = 0.5.
         #expect(json["cohen_kappa"] as? Double == 0.6667)

@@ -36,7 +36,8 @@ struct VisualEndToEndTests {
         let looks = try #require((shifted["cases"] as? [[String: Any]])?.first { $0["id"] as? String == "looks" })
         let frames = try #require((looks["evidence"] as? [String: Any])?["frames"] as? [String])
         let diff = try #require(frames.first { $0.hasSuffix("-diff") })
-        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("visual-layout/broken/shifted/visual-layout/frames/\(diff).png").path))
+        #expect(
+            FileManager.default.fileExists(atPath: out.appendingPathComponent("visual-layout/broken/shifted/visual-layout/frames/\(diff).png").path))
         #expect((looks["reason"] as? String)?.contains("SSIM against screens/home.png is 0.") == true)
         let html = try String(contentsOf: out.appendingPathComponent("visual-layout/broken/shifted/visual-layout/report.html"), encoding: .utf8)
         #expect(html.contains("frame \(diff)"))

@@ -101,7 +101,8 @@ import Testing
             client: ModelClient(settings: ModelSettings(provider: OpenAIChat(), model: "m")), prices: PriceTable())
         let scale = ScreenScale(screenWidth: 800, screenHeight: 600)
         let frame = Image(width: 800, height: 600)
-        let reading = TextReading(words: (0..<30).map { Word(text: "word\($0)", box: Rect(x: $0 * 20, y: 10, width: 18, height: 12), confidence: 90) })
+        let reading = TextReading(
+            words: (0..<30).map { Word(text: "word\($0)", box: Rect(x: $0 * 20, y: 10, width: 18, height: 12), confidence: 90) })
         var c = Conversation(system: "s", tools: AgentTools.specs)
         c.messages = [.user([.text("intro")] + judge.observationParts(frame: "c-1", image: frame, reading: reading, scale: scale, after: "launch"))]
         func size(_ c: Conversation) -> (pictures: Int, characters: Int) {
@@ -125,7 +126,9 @@ import Testing
             c.messages.append(.assistant(text: nil, calls: [call]))
             c.messages.append(
                 .toolResults([
-                    .init(callId: call.id, parts: judge.observationParts(frame: "c-\(step + 1)", image: frame, reading: reading, scale: scale, after: "click"))
+                    .init(
+                        callId: call.id,
+                        parts: judge.observationParts(frame: "c-\(step + 1)", image: frame, reading: reading, scale: scale, after: "click"))
                 ]))
             judge.trim(&c)
             sizes.append(size(c))

@@ -25,7 +25,10 @@ func conversation(_ text: String = "hello") -> Conversation {
 }
 
 @Suite struct ClientTests {
-    func client(_ server: FakeModelServer, anthropic: Bool = false, key: String? = "sk-test-SECRET-123", waits: Waits = Waits(), recorder: ExchangeStore? = nil)
+    func client(
+        _ server: FakeModelServer, anthropic: Bool = false, key: String? = "sk-test-SECRET-123", waits: Waits = Waits(),
+        recorder: ExchangeStore? = nil
+    )
         -> ModelClient
     {
         var settings = ModelSettings(
@@ -85,7 +88,9 @@ func conversation(_ text: String = "hello") -> Conversation {
 
     @Test func tooManyRequestsHonoursRetryAfter() throws {
         let server = try FakeModelServer { _, i in
-            i == 0 ? .json(["error": ["message": "slow down"]], status: 429, headers: ["Retry-After": "4"]) : .json(ModelReplies.openAI(tool: "reload", [:]))
+            i == 0
+                ? .json(["error": ["message": "slow down"]], status: 429, headers: ["Retry-After": "4"])
+                : .json(ModelReplies.openAI(tool: "reload", [:]))
         }
         defer { server.stop() }
         let waits = Waits()

@@ -4,7 +4,8 @@ import Testing
 @Suite struct AgreementTests {
     @Test func accuracyAndKappaOnAKnownTable() throws {
         // 20 pairs: both yes 9, both no 6, judge yes / human no 3, judge no / human yes 2.
-        let pairs = Array(repeating: (true, true), count: 9) + Array(repeating: (false, false), count: 6)
+        let pairs =
+            Array(repeating: (true, true), count: 9) + Array(repeating: (false, false), count: 6)
             + Array(repeating: (true, false), count: 3) + Array(repeating: (false, true), count: 2)
         #expect(Agreement.accuracy(pairs) == 0.75)
         // chance = 0.6*0.55 + 0.4*0.45 = 0.51; kappa = (0.75-0.51)/(0.49)

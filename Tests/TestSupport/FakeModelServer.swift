@@ -137,7 +137,12 @@ public enum ModelReplies {
                     "index": 0, "finish_reason": "tool_calls",
                     "message": [
                         "role": "assistant", "content": .null,
-                        "tool_calls": [["id": .string(id), "type": "function", "function": ["name": .string(name), "arguments": .string(arguments.serialized())]]],
+                        "tool_calls": [
+                            [
+                                "id": .string(id), "type": "function",
+                                "function": ["name": .string(name), "arguments": .string(arguments.serialized())],
+                            ]
+                        ],
                     ],
                 ]
             ],

@@ -149,7 +149,8 @@ public struct AgentJudge: Sendable {
         var seen: [String: Observation] = [:]
         func finish(_ verdict: Verdict, _ reason: String, _ evidence: Evidence) -> CaseResult {
             ledger.add(usage)
-            var r = CaseResult(id: testCase.id, verdict: verdict, reason: reason, evidence: evidence, steps: steps, seconds: Date().timeIntervalSince(start))
+            var r = CaseResult(
+                id: testCase.id, verdict: verdict, reason: reason, evidence: evidence, steps: steps, seconds: Date().timeIntervalSince(start))
             r.agent = AgentSummary(
                 model: client.settings.model, episodes: [.init(verdict: verdict, reason: reason, steps: steps.count, role: "")], agreement: nil,
                 usage: usage)
@@ -168,7 +169,9 @@ public struct AgentJudge: Sendable {
         seen[current.id] = current
         let scale = ScreenScale(screenWidth: current.image.width, screenHeight: current.image.height)
         var conversation = Conversation(system: Self.systemPrompt, tools: AgentTools.specs, maxOutputTokens: 800)
-        conversation.messages = [.user([.text(Self.intro(task: task, testCase: testCase))] + observationParts(current, scale: scale, after: "The app as launched."))]
+        conversation.messages = [
+            .user([.text(Self.intro(task: task, testCase: testCase))] + observationParts(current, scale: scale, after: "The app as launched."))
+        ]
         var strikes = 0
         var calls = 0
         let budget = settings.budget
@@ -179,10 +182,13 @@ public struct AgentJudge: Sendable {
             }
             let elapsed = Date().timeIntervalSince(start)
             let overBudget: String? =
-                steps.count >= budget.steps ? "\(budget.steps) steps"
-                : elapsed >= budget.seconds ? "\(Int(budget.seconds)) s"
-                : usage.tokens >= budget.tokens ? "\(budget.tokens) tokens"
-                : (usage.dollars ?? 0) >= budget.dollars ? String(format: "$%.2f", budget.dollars) : nil
+                steps.count >= budget.steps
+                ? "\(budget.steps) steps"
+                : elapsed >= budget.seconds
+                    ? "\(Int(budget.seconds)) s"
+                    : usage.tokens >= budget.tokens
+                        ? "\(budget.tokens) tokens"
+                        : (usage.dollars ?? 0) >= budget.dollars ? String(format: "$%.2f", budget.dollars) : nil
             if let overBudget {
                 return finish(.uncertain, "Budget exhausted (\(overBudget)) before a verdict.", Evidence(frames: [current.id]))
             }
@@ -230,7 +236,11 @@ public struct AgentJudge: Sendable {
                         ok: false, note: "\(problem)", seconds: 0))
                 conversation.messages.append(
                     .toolResults(
-                        [.init(callId: first.id, parts: [.text("Invalid call: \(problem). Nothing was done; call a tool again with valid arguments.")])]
+                        [
+                            .init(
+                                callId: first.id,
+                                parts: [.text("Invalid call: \(problem). Nothing was done; call a tool again with valid arguments.")])
+                        ]
                             + others))
                 continue
             case .success(let a): action = a

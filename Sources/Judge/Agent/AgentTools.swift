@@ -81,7 +81,9 @@ public enum AgentTools {
                     ("to_y", ["type": "integer"]),
                 ], required: ["from_x", "from_y", "to_x", "to_y"])),
         ToolSpec(name: "type", description: "Type into the focused field.", parameters: object([("text", ["type": "string"])], required: ["text"])),
-        ToolSpec(name: "key", description: "Press keys: Return, Escape, Up, ctrl+a.", parameters: object([("keys", ["type": "string"])], required: ["keys"])),
+        ToolSpec(
+            name: "key", description: "Press keys: Return, Escape, Up, ctrl+a.",
+            parameters: object([("keys", ["type": "string"])], required: ["keys"])),
         ToolSpec(
             name: "scroll", description: "Scroll dy notches (+ down), at x,y or the centre.",
             parameters: object(
@@ -108,8 +110,10 @@ public enum AgentTools {
         "Insert", "F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9", "F10", "F11", "F12", "plus", "minus", "equal", "slash",
         "asterisk", "period", "comma", "KP_Enter", "KP_Add", "KP_Subtract", "KP_Multiply", "KP_Divide",
     ]
-    static let aliases = ["enter": "Return", "esc": "Escape", "backspace": "BackSpace", "del": "Delete", "pageup": "Page_Up",
-        "pagedown": "Page_Down", "arrowup": "Up", "arrowdown": "Down", "arrowleft": "Left", "arrowright": "Right", "spacebar": "space"]
+    static let aliases = [
+        "enter": "Return", "esc": "Escape", "backspace": "BackSpace", "del": "Delete", "pageup": "Page_Up",
+        "pagedown": "Page_Down", "arrowup": "Up", "arrowdown": "Down", "arrowleft": "Left", "arrowright": "Right", "spacebar": "space",
+    ]
     static let modifiers: Set<String> = ["ctrl", "shift", "alt", "super"]
 
     /// The typed action for `call`, or a sentence saying what is wrong with it.

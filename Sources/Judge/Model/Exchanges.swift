@@ -51,7 +51,9 @@ public final class ExchangeStore: @unchecked Sendable {
         defer { lock.unlock() }
         try? Data(entry.serialized().utf8).write(to: directory.appendingPathComponent("\(hash).json"), options: .atomic)
         byTag[tag] = hash
-        let line: JSONValue = ["scope": .string(tag.scope), "episode": .number(Double(tag.episode)), "call": .number(Double(tag.call)), "hash": .string(hash)]
+        let line: JSONValue = [
+            "scope": .string(tag.scope), "episode": .number(Double(tag.episode)), "call": .number(Double(tag.call)), "hash": .string(hash),
+        ]
         let index = directory.appendingPathComponent("index.jsonl")
         if let handle = FileHandle(forWritingAtPath: index.path) {
             handle.seekToEndOfFile()

@@ -193,11 +193,13 @@ public struct AnthropicMessages: ModelProvider {
             case "tool_use":
                 guard let name = block["name"]?.string else { throw ProviderError(description: "tool_use block \(i) has no name") }
                 let input = block["input"]
-                calls.append(ToolCall(id: block["id"]?.string ?? "toolu_\(i)", name: name, arguments: input, rawArguments: input?.serialized() ?? "{}"))
+                calls.append(
+                    ToolCall(id: block["id"]?.string ?? "toolu_\(i)", name: name, arguments: input, rawArguments: input?.serialized() ?? "{}"))
             default: continue
             }
         }
         let usage = TokenUsage(input: json["usage"]?["input_tokens"]?.integer ?? 0, output: json["usage"]?["output_tokens"]?.integer ?? 0)
-        return ModelReply(text: texts.isEmpty ? nil : texts.joined(separator: "\n"), calls: calls, usage: usage, stopReason: json["stop_reason"]?.string)
+        return ModelReply(
+            text: texts.isEmpty ? nil : texts.joined(separator: "\n"), calls: calls, usage: usage, stopReason: json["stop_reason"]?.string)
     }
 }
