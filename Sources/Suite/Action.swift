@@ -22,7 +22,12 @@ public enum Target: Sendable, Equatable, Codable, CustomStringConvertible {
             self = .text(text)
             return
         }
-        let c = try decoder.container(keyedBy: Keys.self)
+        guard let c = try? decoder.container(keyedBy: Keys.self) else {
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "a target is a text, or an object with \"text\", \"control\" or \"x\" and \"y\""))
+        }
         let row = try c.decodeIfPresent(String.self, forKey: .row)
         if let text = try c.decodeIfPresent(String.self, forKey: .text) {
             self = .text(text, row: row)

@@ -178,7 +178,8 @@ public enum TaskLoader {
         case is Int.Type: "a whole number"
         case is Double.Type: "a number"
         case is Bool.Type: "true or false"
-        default: type is any Collection.Type ? "a list" : "an object"
+        // Dictionaries are collections too: they are checked first.
+        default: String(describing: type).hasPrefix("Dictionary") ? "an object" : type is any Collection.Type ? "a list" : "an object"
         }
     }
 }
