@@ -8,6 +8,9 @@ import Suite
 public struct ScreenReferences: Sendable {
     public var directory: URL
     public var record: Bool
+    /// Decoded pictures, shared by every case of the evaluation: an expectation polls the screen
+    /// until it holds, and the reference need not be read and decoded on every poll.
+    private let decoded = Decoded()
 
     public init(directory: URL, record: Bool = false) {
         self.directory = directory
@@ -17,8 +20,25 @@ public struct ScreenReferences: Sendable {
     func file(_ name: String) -> URL { directory.appendingPathComponent("\(name).png") }
 
     func load(_ name: String) -> Image? {
-        guard let data = FileManager.default.contents(atPath: file(name).path) else { return nil }
-        return try? PNG.decode([UInt8](data))
+        if let known = decoded.image(name) { return known }
+        guard let data = FileManager.default.contents(atPath: file(name).path), let image = try? PNG.decode([UInt8](data)) else { return nil }
+        decoded.keep(image, name: name)
+        return image
+    }
+
+    private final class Decoded: @unchecked Sendable {
+        private let lock = NSLock()
+        private var images: [String: Image] = [:]
+        func image(_ name: String) -> Image? {
+            lock.lock()
+            defer { lock.unlock() }
+            return images[name]
+        }
+        func keep(_ image: Image, name: String) {
+            lock.lock()
+            images[name] = image
+            lock.unlock()
+        }
     }
 
     func save(_ image: Image, name: String) throws {
