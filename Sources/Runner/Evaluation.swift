@@ -235,28 +235,28 @@ public final class Evaluation: @unchecked Sendable {
             defer { sized.values.forEach { $0.close() } }
             while !interrupt.isSet, let index = shared.claim(cases.count) {
                 let testCase = cases[index]
-                var station = workers[worker]
+                // Cases with a viewport of their own run on a display of that size; when it cannot
+                // be started the case is an error, recorded like any other verdict.
+                var station: Station? = workers[worker]
                 if let v = testCase.viewport, v != viewport {
                     let key = "\(v.width)x\(v.height)"
                     if sized[key] == nil {
                         sized[key] = try? Station(
                             width: v.width, height: v.height, log: location.directory.appendingPathComponent("xvfb-\(worker)-\(key).log").path)
                     }
-                    guard let other = sized[key] else {
-                        var failed = CaseResult(id: testCase.id, verdict: .error, reason: "A \(key) display could not be started.")
-                        failed.appFailure = "infra_error"
-                        shared.update { report in
-                            report.cases.append(failed)
-                            inTaskOrder(&report.cases)
-                            save(&report)
-                        }
-                        continue
-                    }
-                    station = other
+                    station = sized[key]
                 }
-                trace.record("case_start", ["case": testCase.id, "display": station.xvfb.displayName])
-                let result = evaluate(
-                    testCase, spec: spec, agent: agent, screens: screens, prepared: prepared, logs: logs, station: station, frames: frames)
+                let result: CaseResult
+                if let station {
+                    trace.record("case_start", ["case": testCase.id, "display": station.xvfb.displayName])
+                    result = evaluate(
+                        testCase, spec: spec, agent: agent, screens: screens, prepared: prepared, logs: logs, station: station, frames: frames)
+                } else {
+                    let size = testCase.viewport.map { "\($0.width)x\($0.height)" } ?? ""
+                    var failed = CaseResult(id: testCase.id, verdict: .error, reason: "A \(size) display could not be started.")
+                    failed.appFailure = "infra_error"
+                    result = failed
+                }
                 for step in result.steps {
                     trace.record(
                         "step",
