@@ -6,9 +6,7 @@ import Scoring
 /// `appjudge calibrate --labels FILE.csv RUN`: a judge's verdicts in a run against people's
 /// labels of the same cases.
 enum Calibration {
-    struct Problem: Error {
-        var message: String
-    }
+    typealias Problem = AppJudgeCLI.Problem
 
     /// One human label: the case of a task, passed or not.
     struct Label {
@@ -21,13 +19,13 @@ enum Calibration {
     /// Reads `task,case,label` rows (a header first; label pass/fail, 1/0, yes/no, true/false).
     static func labels(_ file: URL) throws(Problem) -> [Label] {
         guard let text = try? String(contentsOf: file, encoding: .utf8) else {
-            throw Problem(message: "\(file.path): cannot be read; give a CSV file of task,case,label rows.")
+            throw Problem("\(file.path): cannot be read; give a CSV file of task,case,label rows.")
         }
         var rows = text.split(whereSeparator: \.isNewline).enumerated().map { ($0 + 1, $1.split(separator: ",", omittingEmptySubsequences: false)) }
         guard let header = rows.first?.1.map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }),
             let t = header.firstIndex(of: "task"), let c = header.firstIndex(of: "case"), let l = header.firstIndex(of: "label")
         else {
-            throw Problem(message: "\(file.path): line 1: the header must name the columns task, case and label.")
+            throw Problem("\(file.path): line 1: the header must name the columns task, case and label.")
         }
         rows.removeFirst()
         var out: [Label] = [], seen = Set<String>()
@@ -35,39 +33,38 @@ enum Calibration {
             let cells = fields.map { $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
             if cells.allSatisfy(\.isEmpty) { continue }
             guard cells.count > max(t, c, l) else {
-                throw Problem(message: "\(file.path): line \(line): has \(cells.count) column(s); task, case and label are needed.")
+                throw Problem("\(file.path): line \(line): has \(cells.count) column(s); task, case and label are needed.")
             }
             let verdict: Bool
             switch cells[l].lowercased() {
             case "pass", "1", "yes", "true", "y": verdict = true
             case "fail", "0", "no", "false", "n": verdict = false
-            default: throw Problem(message: "\(file.path): line \(line): label '\(cells[l])' is not pass or fail.")
+            default: throw Problem("\(file.path): line \(line): label '\(cells[l])' is not pass or fail.")
             }
             guard seen.insert("\(cells[t])/\(cells[c])").inserted else {
-                throw Problem(message: "\(file.path): line \(line): \(cells[t]) \(cells[c]) is labelled twice.")
+                throw Problem("\(file.path): line \(line): \(cells[t]) \(cells[c]) is labelled twice.")
             }
             out.append(Label(task: cells[t], caseId: cells[c], pass: verdict, line: line))
         }
-        guard !out.isEmpty else { throw Problem(message: "\(file.path): holds no labels.") }
+        guard !out.isEmpty else { throw Problem("\(file.path): holds no labels.") }
         return out
     }
 
     /// Every report.json under `run`, by task id.
     static func reports(in run: URL) throws(Problem) -> [String: (TaskReport, URL)] {
         guard let walker = FileManager.default.enumerator(at: run, includingPropertiesForKeys: nil) else {
-            throw Problem(message: "\(run.path): no such run folder.")
+            throw Problem("\(run.path): no such run folder.")
         }
         var out: [String: (TaskReport, URL)] = [:]
         for case let url as URL in walker where url.lastPathComponent == "report.json" {
             guard let data = try? Data(contentsOf: url), let report = try? JSONDecoder.report.decode(TaskReport.self, from: data) else { continue }
             if let other = out[report.task.id] {
                 throw Problem(
-                    message:
-                        "\(run.path) holds two reports of task \(report.task.id) (\(other.1.path) and \(url.path)); calibrate one run of each task.")
+                    "\(run.path) holds two reports of task \(report.task.id) (\(other.1.path) and \(url.path)); calibrate one run of each task.")
             }
             out[report.task.id] = (report, url)
         }
-        guard !out.isEmpty else { throw Problem(message: "\(run.path): holds no report.json; give the folder of a run.") }
+        guard !out.isEmpty else { throw Problem("\(run.path): holds no report.json; give the folder of a run.") }
         return out
     }
 

@@ -7,26 +7,23 @@ import Suite
 /// Writing cases into a task: scripts exported from the agent's trajectories, and new cases
 /// proposed by a model. Both leave existing cases alone unless asked to replace them.
 enum CaseTools {
-    struct Problem: Error {
-        var message: String
-        var code: Int32
-    }
+    typealias Problem = AppJudgeCLI.Problem
 
     /// Turns the trajectories of `report` into scripts for the task's cases. A trajectory is
     /// exported only when its verdict was pass or fail and it holds at least one check, so
     /// every exported script can fail. Returns the ids written and why others were not.
     static func export(report file: URL, into task: LoadedTask, only: Set<String>, replace: Bool) throws(Problem) -> (TaskSpec, [String], [String]) {
         guard let data = FileManager.default.contents(atPath: file.path) else {
-            throw Problem(message: "\(file.path): cannot be read; give the report.json of a run made with --judge llm.", code: ExitCode.badInput)
+            throw Problem("\(file.path): cannot be read; give the report.json of a run made with --judge llm.")
         }
         let report: TaskReport
         do {
             report = try JSONDecoder.report.decode(TaskReport.self, from: data)
         } catch {
-            throw Problem(message: "\(file.path): is not an AppJudge report (\(error)).", code: ExitCode.badInput)
+            throw Problem("\(file.path): is not an AppJudge report (\(error)).")
         }
         guard report.task.id == task.spec.id else {
-            throw Problem(message: "\(file.path): is a report of task \(report.task.id), not \(task.spec.id).", code: ExitCode.badInput)
+            throw Problem("\(file.path): is a report of task \(report.task.id), not \(task.spec.id).")
         }
         var spec = task.spec
         var written: [String] = [], skipped: [String] = []
@@ -58,7 +55,7 @@ enum CaseTools {
     /// `rescripted` names the cases whose script is new.
     static func file(_ spec: TaskSpec, original: Data, rescripted: Set<String> = []) throws -> Data {
         guard let root = JSONValue.parse(original), let old = root["cases"]?.array else {
-            throw Problem(message: "task.json changed while cases were written; run again.", code: ExitCode.infrastructure)
+            throw Problem("task.json changed while cases were written; run again.", code: ExitCode.infrastructure)
         }
         let byId = Dictionary(old.compactMap { c in c["id"]?.string.map { ($0, c) } }, uniquingKeysWith: { a, _ in a })
         let encoder = JSONEncoder()
@@ -113,9 +110,8 @@ enum CaseTools {
         var spec = task.spec
         guard !spec.features.isEmpty else {
             throw Problem(
-                message:
-                    "\(task.directory.appendingPathComponent("task.json").path): features: is empty; case generation maps cases to features, add them first.",
-                code: ExitCode.badInput)
+                "\(task.directory.appendingPathComponent("task.json").path): features: is empty; case generation maps cases to features, add them first."
+            )
         }
         let kept = replace ? [] : spec.cases
         var intro = "Task: \(spec.title)\nRequirement:\n\(spec.requirement)\n\nFeatures:\n"
@@ -133,7 +129,7 @@ enum CaseTools {
             do {
                 call = try client.complete(conversation, tag: CallTag(scope: "", episode: 0, call: attempt))
             } catch {
-                throw Problem(message: "case generation failed: \(error).", code: error.isInput ? ExitCode.badInput : ExitCode.infrastructure)
+                throw Problem("case generation failed: \(error).", code: error.isInput ? ExitCode.badInput : ExitCode.infrastructure)
             }
             usage = usage + call.reply.usage
             let problem: String
@@ -153,7 +149,7 @@ enum CaseTools {
                 conversation.messages.append(.user([.text("Answer with the propose_cases tool.")]))
             }
             if attempt == 1 {
-                throw Problem(message: "the model's cases were not usable twice; the last problem: \(problem).", code: ExitCode.caseFailed)
+                throw Problem("the model's cases were not usable twice; the last problem: \(problem).", code: ExitCode.caseFailed)
             }
         }
         preconditionFailure("unreachable")

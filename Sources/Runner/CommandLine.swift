@@ -165,6 +165,17 @@ public enum AppJudgeCLI {
         return .success(out)
     }
 
+    /// Why a command cannot go on: one sentence for the user and the exit code to return
+    /// (bad input by default).
+    struct Problem: Error {
+        var message: String
+        var code: Int32
+        init(_ message: String, code: Int32 = ExitCode.badInput) {
+            self.message = message
+            self.code = code
+        }
+    }
+
     /// The exit code of a command that stopped while parsing its options.
     struct CommandStop: Error {
         var code: Int32

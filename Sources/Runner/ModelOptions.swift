@@ -10,11 +10,7 @@ enum ModelOptions {
         "judge", "votes", "replay", "max-steps", "max-case-seconds", "max-case-tokens", "max-case-usd", "max-task-tokens", "max-task-usd",
     ]
 
-    /// A sentence for a bad option, naming it.
-    struct Problem: Error {
-        var message: String
-        init(_ message: String) { self.message = message }
-    }
+    typealias Problem = AppJudgeCLI.Problem
 
     /// Provider, model, endpoint and key. Keys come only from the environment, so they never
     /// appear in a command line, a shell history or a process listing.

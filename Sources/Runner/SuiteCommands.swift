@@ -29,7 +29,7 @@ extension AppJudgeCLI {
         let loaded: LoadedTask
         do {
             loaded = try TaskLoader.load(
-                directory: URL(fileURLWithPath: taskPath).standardizedFileURL, requireCases: which == "export" ? true : false)
+                directory: URL(fileURLWithPath: taskPath).standardizedFileURL, requireCases: which == "export")
         } catch {
             printError(error.description)
             return ExitCode.badInput
@@ -78,7 +78,7 @@ extension AppJudgeCLI {
             let original = try Data(contentsOf: file)
             try AtomicFile.write(try CaseTools.file(spec, original: original, rescripted: rescripted), to: file)
             return ExitCode.allPassed
-        } catch let problem as CaseTools.Problem {
+        } catch let problem as Problem {
             printError(problem.message)
             return problem.code
         } catch {
@@ -160,7 +160,7 @@ extension AppJudgeCLI {
             try? AtomicFile.write(Calibration.json(result, judges: judges), to: file)
             print("written: \(relative(file.path))")
             return result.pairs > 0 ? ExitCode.allPassed : ExitCode.caseFailed
-        } catch let problem as Calibration.Problem {
+        } catch let problem as Problem {
             printError(problem.message)
             return ExitCode.badInput
         } catch {
@@ -187,7 +187,7 @@ extension AppJudgeCLI {
             try? AtomicFile.write(summary.json(), to: file)
             print("written: \(relative(file.path))")
             return ExitCode.allPassed
-        } catch let problem as Calibration.Problem {
+        } catch let problem as Problem {
             printError(problem.message)
             return ExitCode.badInput
         } catch {
