@@ -1,12 +1,12 @@
 #!/bin/bash
-# Runs inside the bubblewrap sandbox of one case of a web app (Sources/Sandbox/Jail.swift).
-# The sandbox's network namespace holds only loopback: the app's server and the browser reach
-# each other there and nothing else. Readiness and the app's end are reported as files in
-# /srv/status for AppJudge to read.
+# Runs inside the bubblewrap sandbox of one case of a web app (Sources/Sandbox/Jail.swift): starts
+# the app's server and says when it is ready. The sandbox has joined the network namespace of its
+# worker's browser (Sources/Sandbox/BrowserJail.swift), which opens the page once the server
+# answers; nothing else is on that loopback. The app gets no X display: it is seen only through
+# the browser. Readiness and the app's end are reported as files in /srv/status.
 #   APPJUDGE_START        the app's start command (from its stack recipe or launch hints)
 #   APPJUDGE_PORT_HINT    the port it listens on, when known ahead
-#   APPJUDGE_READY_PATH   the path that must answer; APPJUDGE_ENTRY_PATH the page to open
-#   APPJUDGE_READY_TIMEOUT seconds; APPJUDGE_BROWSER_FLAGS Chromium's flags
+#   APPJUDGE_READY_PATH   the path that must answer; APPJUDGE_READY_TIMEOUT seconds
 set -u
 status=/srv/status
 cd /srv/app || exit 90
@@ -16,8 +16,6 @@ echo "[appjudge] start: $APPJUDGE_START"
 app=$!
 port=$(python3 /srv/appjudge/ready.py "$app" "$status") || exit 0
 echo "[appjudge] ready on port $port"
-/usr/lib/chromium/chromium $APPJUDGE_BROWSER_FLAGS "--app=http://127.0.0.1:${port}${APPJUDGE_ENTRY_PATH}" >/dev/null 2>&1 &
-browser=$!
 wait "$app"
 code=$(cat /tmp/.appjudge-start-status 2>/dev/null || echo 1)
 echo "[appjudge] the app's start command ended with status $code"
@@ -28,4 +26,3 @@ if [ "$code" -eq 0 ]; then
   echo "[appjudge] port $port stopped accepting connections"
 fi
 echo "$code" >"$status/app-exit.tmp" && mv "$status/app-exit.tmp" "$status/app-exit"
-wait "$browser"

@@ -9,53 +9,73 @@ public protocol FrameSink: Sendable {
     func keep(_ image: Image, id: String) throws
 }
 
-/// One settled look at the screen, read lazily: OCR runs only when something asks for text.
+/// One settled look at the screen: the frame, and what it shows (`content`: the page's structure
+/// confirmed by these pixels on the web, OCR read lazily elsewhere).
 public final class Observation: @unchecked Sendable {
     public let id: String
     public let image: Image
     let digest: UInt64
-    private let readText: () throws(OCRError) -> TextReading
-    private var cached: TextReading?
+    public let content: ScreenContent
 
-    init(id: String, image: Image, read: @escaping () throws(OCRError) -> TextReading) {
+    init(id: String, image: Image, content: ScreenContent) {
         self.id = id
         self.image = image
         self.digest = image.digest
-        self.readText = read
+        self.content = content
     }
 
-    public func reading() throws(OCRError) -> TextReading {
-        if let cached { return cached }
-        let r = try readText()
-        cached = r
-        return r
+    /// The text shown as content: exact from the page on the web, OCR elsewhere.
+    public func reading() throws(PerceptionError) -> TextReading { try content.content() }
+
+    /// The elements a person can act on, numbered from 1 in this order for the agent.
+    public func marks() throws(PerceptionError) -> [ScreenElement] {
+        try content.elements().filter { $0.role.isControl }
     }
 }
 
-/// Captures settled frames, names and keeps them, and reads them with OCR at most once per
-/// distinct picture (assertions that poll an unchanged screen cost nothing).
+/// Captures settled frames, names and keeps them, and reads what they show: the page's structure
+/// (read with the frame, so the two agree) when a browser backs the screen, and OCR at most once
+/// per distinct picture (assertions that poll an unchanged screen cost nothing).
 public final class Observer: @unchecked Sendable {
     let screen: any FrameSource
     let ocr: any TextRecognizer
     let sink: any FrameSink
     let prefix: String
+    let structure: (any StructureSource)?
     private var counter = 0
     private var readings: [UInt64: TextReading] = [:]
     /// Seconds spent in OCR, for the report.
     public private(set) var ocrSeconds = 0.0
+    /// Seconds spent reading the page's structure, for the report.
+    public private(set) var structureSeconds = 0.0
     public var settleTimeout = 5.0
 
-    public init(screen: any FrameSource, ocr: any TextRecognizer, sink: any FrameSink, prefix: String) {
+    public init(screen: any FrameSource, ocr: any TextRecognizer, sink: any FrameSink, prefix: String, structure: (any StructureSource)? = nil) {
         self.screen = screen
         self.ocr = ocr
         self.sink = sink
         self.prefix = prefix
+        self.structure = structure
     }
 
-    /// Waits until the screen is still, then keeps the frame.
+    /// Waits until the screen is still, then keeps the frame (and the page's structure as it
+    /// was while the frame stayed the same).
     public func observe(stableFrames: Int = 3) throws -> Observation {
         let settled = try screen.waitUntilSettled(timeout: settleTimeout, stableFrames: stableFrames)
-        return try record(settled.frame)
+        guard let structure else { return try record(settled.frame, page: nil) }
+        var frame = settled.frame
+        for _ in 0..<3 {
+            let start = Date()
+            let page = try structure.read()
+            structureSeconds += Date().timeIntervalSince(start)
+            // The structure belongs to this frame only if the screen did not change meanwhile.
+            let after = try screen.capture()
+            if after.digest == frame.digest { return try record(after, page: page) }
+            frame = try screen.waitUntilSettled(timeout: settleTimeout, stableFrames: stableFrames).frame
+        }
+        // A page that never holds still (an animation): the structure read last, with the frame after it.
+        let page = try structure.read()
+        return try record(try screen.capture(), page: page)
     }
 
     /// Waits up to `timeout` for the screen to differ from `previous`, then until it is still.
@@ -76,17 +96,18 @@ public final class Observer: @unchecked Sendable {
         return id
     }
 
-    private func record(_ image: Image) throws -> Observation {
+    private func record(_ image: Image, page: PageStructure?) throws -> Observation {
         counter += 1
         let id = String(format: "%@-%02d", prefix, counter)
         try sink.keep(image, id: id)
         let digest = image.digest
-        return Observation(id: id, image: image) { [self] () throws(OCRError) -> TextReading in
+        let content = ScreenContent(image: image, structure: page, source: page == nil ? nil : structure) { [self] () throws(OCRError) -> TextReading in
             if let known = readings[digest] { return known }
             let reading = try ocr.read(image)
             ocrSeconds += reading.seconds
             readings[digest] = reading
             return reading
         }
+        return Observation(id: id, image: image, content: content)
     }
 }

@@ -25,6 +25,13 @@ struct CaseFailure: Error {
     var evidence: Evidence
 }
 
+/// A step the judge cannot decide from what it can read (a region OCR cannot vouch for where
+/// an absent text might be): the case is `uncertain`, never a pass.
+struct CaseUndecided: Error {
+    var reason: String
+    var evidence: Evidence
+}
+
 /// Runs a case's deterministic script against a live app and decides its verdict from what the
 /// screen shows. Nothing here knows about layouts: targets are found by their text (tolerant
 /// OCR matching) and by the row they share with other text.
@@ -101,6 +108,12 @@ public struct ScriptJudge: Sendable {
                 record.seconds = Date().timeIntervalSince(stepStart)
                 steps.append(record)
                 return finish(.fail, failure.reason, failure.evidence)
+            } catch let undecided as CaseUndecided {
+                record.ok = false
+                record.note = undecided.reason
+                record.seconds = Date().timeIntervalSince(stepStart)
+                steps.append(record)
+                return finish(.uncertain, undecided.reason, undecided.evidence)
             } catch {
                 record.ok = false
                 record.note = "\(error)"
@@ -123,7 +136,7 @@ public struct ScriptJudge: Sendable {
         var note: String?
         var located: Observation = current
         func locate(_ target: Target) throws -> Point {
-            let (observation, p, what) = try self.locate(target, from: located, observer: observer)
+            let (observation, p, what) = try self.locate(target, from: located, observer: observer, input: input)
             located = observation
             note = what
             return p
@@ -165,8 +178,10 @@ public struct ScriptJudge: Sendable {
         return (try observer.observe(), point, note)
     }
 
-    /// Finds where `target` is, waiting up to `patience` for it to appear.
-    func locate(_ target: Target, from start: Observation, observer: Observer) throws -> (Observation, Point, String) {
+    /// Finds where `target` is, waiting up to `patience` for it to appear. A target in a row
+    /// that is not there while the row is gets one hover over the row first: controls that
+    /// appear only under the pointer (a delete button) are found as a person finds them.
+    func locate(_ target: Target, from start: Observation, observer: Observer, input: (any InputDevice)? = nil) throws -> (Observation, Point, String) {
         if case .point(let x, let y) = target {
             guard x >= 0, y >= 0, x < start.image.width, y < start.image.height else {
                 throw JudgeFault(description: "point (\(x), \(y)) is outside the \(start.image.width)x\(start.image.height) screen")
@@ -175,58 +190,41 @@ public struct ScriptJudge: Sendable {
         }
         var observation = start
         let deadline = Date().addingTimeInterval(patience)
+        var hovered = false
         while true {
-            let reading = try observation.reading()
-            if let (box, seen) = find(target, in: observation, reading: reading) {
-                return (observation, box.center, "found \(seen) at (\(box.x), \(box.y), \(box.width)x\(box.height))")
-            }
-            if Date() >= deadline {
-                throw CaseFailure(
-                    reason: "\(target.description.prefix(1).uppercased() + target.description.dropFirst()) was not found on screen.",
-                    evidence: Evidence(frames: [observation.id], text: reading.lines.map(\.text)))
+            switch try TargetResolver.resolve(target, in: observation.content, marks: try observation.marks()) {
+            case .success(let resolution):
+                return (observation, resolution.point, (hovered ? "hovered over the row; " : "") + resolution.note)
+            case .failure(.ambiguous(let reason)):
+                throw CaseFailure(reason: reason, evidence: Evidence(frames: [observation.id], text: try observation.reading().lines.map(\.text)))
+            case .failure(.notFound(let reason)):
+                if !hovered, let input, let row = target.row, let anchor = TextSearch.find(row, in: try observation.content.text()).first {
+                    hovered = true
+                    try input.move(to: anchor.box.center)
+                    observation = try observer.observe()
+                    continue
+                }
+                if Date() >= deadline {
+                    throw CaseFailure(reason: reason, evidence: Evidence(frames: [observation.id], text: try observation.reading().lines.map(\.text)))
+                }
             }
             usleep(150_000)
             observation = try observer.observe()
         }
     }
 
-    private func find(_ target: Target, in observation: Observation, reading: TextReading) -> (Rect, String)? {
-        switch target {
-        case .point(let x, let y):
-            return (Rect(x: x, y: y, width: 1, height: 1), "point")
-        case .text(let text, nil):
-            return TextSearch.first(text, in: reading).map { ($0.box, "\"\($0.text)\"") }
-        case .text(let text, let row?):
-            for anchor in TextSearch.find(row, in: reading) {
-                if let hit = TextSearch.find(text, inRowOf: anchor.box, in: reading).first {
-                    return (hit.box, "\"\(hit.text)\" beside \"\(anchor.text)\"")
-                }
-            }
-            return nil
-        case .control(_, let row):
-            let anchors: [Rect] = row.map { TextSearch.find($0, in: reading).map(\.box) } ?? [observation.image.bounds]
-            for anchor in anchors {
-                let band = row == nil ? anchor : rowBand(around: anchor, width: observation.image.width)
-                let boxes = ControlFinder.checkboxes(in: observation.image, region: band, excluding: reading.words)
-                let best = boxes.min { a, b in
-                    (abs(a.midY - anchor.midY), abs(a.midX - anchor.midX)) < (abs(b.midY - anchor.midY), abs(b.midX - anchor.midX))
-                }
-                if let best { return (best, "checkbox") }
-            }
-            return nil
-        }
-    }
-
-    /// The full-width strip of screen that holds the row of `anchor`.
-    private func rowBand(around anchor: Rect, width: Int) -> Rect {
-        let half = max(anchor.height, 16) + 4
-        return Rect(x: 0, y: anchor.midY - half, width: width, height: 2 * half)
-    }
-
     // MARK: - Expectations
 
+    /// What one look at the screen says of an expectation.
+    enum Finding {
+        case holds
+        case fails
+        /// The reader cannot vouch either way (OCR could not read where the text might be).
+        case undecided
+    }
+
     /// Evaluates `expectation`, re-observing until it holds or `patience` runs out (apps update
-    /// asynchronously; polling a settled screen is cheap because OCR is cached per frame).
+    /// asynchronously; polling a settled screen is cheap because reading is cached per frame).
     func check(_ expectation: Expectation, from start: Observation, before: Observation, observer: Observer) throws -> (
         Observation, Evidence, String
     ) {
@@ -234,20 +232,25 @@ public struct ScriptJudge: Sendable {
         let deadline = Date().addingTimeInterval(patience)
         while true {
             let reading = try observation.reading()
-            let (ok, detail, matches, difference): (Bool, String, [TextMatch], Image?) =
-                expectation.isVisual
-                ? evaluateVisual(expectation, reading: reading, frame: observation)
-                : {
-                    let (o, d, m) = evaluate(expectation, reading: reading, frame: observation, before: before); return (o, d, m, nil)
-                }()
+            let (finding, detail, matches, difference): (Finding, String, [TextMatch], Image?)
+            if expectation.isVisual {
+                let (ok, d, m, diff) = evaluateVisual(expectation, reading: reading, frame: observation)
+                (finding, detail, matches, difference) = (ok ? .holds : .fails, d, m, diff)
+            } else {
+                (finding, detail, matches) = try evaluate(expectation, reading: reading, frame: observation, before: before)
+                difference = nil
+            }
             var evidence = Evidence(
                 frames: expectation == .changed ? [before.id, observation.id] : [observation.id],
                 text: reading.lines.map(\.text), matches: matches)
-            if ok { return (observation, evidence, detail) }
+            if finding == .holds { return (observation, evidence, detail) }
             if Date() >= deadline {
                 // A failed comparison shows where the screen differs from the reference.
                 if let difference, let id = try? observer.keepExtra(difference, of: observation, suffix: "diff") {
                     evidence.frames.append(id)
+                }
+                if finding == .undecided {
+                    throw CaseUndecided(reason: "Could not decide whether \(expectation): \(detail).", evidence: evidence)
                 }
                 throw CaseFailure(reason: "Expected \(expectation), but \(detail).", evidence: evidence)
             }
@@ -256,19 +259,24 @@ public struct ScriptJudge: Sendable {
         }
     }
 
-    func evaluate(_ expectation: Expectation, reading: TextReading, frame: Observation, before: Observation) -> (Bool, String, [TextMatch]) {
+    func evaluate(_ expectation: Expectation, reading: TextReading, frame: Observation, before: Observation) throws -> (Finding, String, [TextMatch]) {
+        func verdict(_ ok: Bool) -> Finding { ok ? .holds : .fails }
         switch expectation {
         case .visible(let text):
             let found = TextSearch.find(text, in: reading)
-            return (!found.isEmpty, found.isEmpty ? "it was not found on screen" : "found \"\(found[0].text)\"", Array(found.prefix(1)))
+            return (verdict(!found.isEmpty), found.isEmpty ? "it was not found on screen" : "found \"\(found[0].text)\"", Array(found.prefix(1)))
         case .absent(let text):
-            let found = TextSearch.find(text, in: reading)
-            return (found.isEmpty, found.isEmpty ? "not on screen" : "it is still shown (read as \"\(found[0].text)\")", found)
+            return try absence(of: text, reading: reading, frame: frame)
         case .count(let text, let eq, let lo, let hi):
             let found = TextSearch.find(text, in: reading)
             let n = found.count
             let ok = (eq.map { n == $0 } ?? true) && (lo.map { n >= $0 } ?? true) && (hi.map { n <= $0 } ?? true)
-            return (ok, "it appears \(n) time(s)", found)
+            // Fewer than expected may be text the reader missed; on pixels an unread region keeps
+            // a count from being proven short, and never lets one pass.
+            if !ok, !reading.exact, !reading.unread.isEmpty, lo.map({ n < $0 }) ?? eq.map({ n < $0 }) ?? false {
+                return (.undecided, "it was read \(n) time(s), and \(reading.unread.count) region(s) with text could not be read", found)
+            }
+            return (verdict(ok), "it appears \(n) time(s)", found)
         case .above(let text, let anchor):
             // An occurrence of `text` above every other occurrence of `anchor`, and there is
             // another: with anchor == text, a display's "7" above the "7" key, which a screen
@@ -278,29 +286,111 @@ public struct ScriptJudge: Sendable {
             for hit in found {
                 let others = anchors.filter { $0.box.intersection(hit.box) == nil }
                 if !others.isEmpty, others.allSatisfy({ hit.box.maxY <= $0.box.y }) {
-                    return (true, "found \"\(hit.text)\" above \"\(anchor)\"", [hit])
+                    return (.holds, "found \"\(hit.text)\" above \"\(anchor)\"", [hit])
                 }
             }
-            if found.isEmpty { return (false, "it was not found on screen", []) }
+            if found.isEmpty { return (.fails, "it was not found on screen", []) }
             if anchors.allSatisfy({ a in found.contains { $0.box.intersection(a.box) != nil } }) {
-                return (false, "no other \"\(anchor)\" was found to be above", found)
+                return (.fails, "no other \"\(anchor)\" was found to be above", found)
             }
-            return (false, "it appears only level with or below \"\(anchor)\"", found + anchors.prefix(1))
+            return (.fails, "it appears only level with or below \"\(anchor)\"", found + anchors.prefix(1))
         case .inRow(let text, let row):
-            let anchors = TextSearch.find(row, in: reading)
-            guard !anchors.isEmpty else { return (false, "\"\(row)\" was not found on screen", []) }
-            for anchor in anchors {
-                if let hit = TextSearch.find(text, inRowOf: anchor.box, in: reading).first {
-                    return (true, "found \"\(hit.text)\" beside \"\(anchor.text)\"", [anchor, hit])
-                }
+            let anchors = TextSearch.find(row, in: try frame.content.text())
+            guard !anchors.isEmpty else { return (.fails, "\"\(row)\" was not found on screen", []) }
+            switch try TargetResolver.resolve(.text(text, row: row), in: frame.content) {
+            case .success(let found):
+                return (.holds, found.note, [TextMatch(text: text, box: found.box, similarity: 1), anchors[0]])
+            case .failure(.ambiguous(let why)):
+                // More than one in the row still means one is there.
+                return (.holds, why, anchors)
+            case .failure(.notFound):
+                return (.fails, "no \"\(text)\" on the row of \"\(anchors[0].text)\"", anchors)
             }
-            return (false, "no \"\(text)\" on the row of \"\(anchors[0].text)\"", anchors)
+        case .field(let name, let value):
+            switch try TargetResolver.resolve(.element(ElementQuery(name: name, field: true)), in: frame.content) {
+            case .success(let found):
+                let holds = (found.element?.value ?? "") == value
+                let shows = (found.element?.value ?? "").isEmpty ? "is empty" : "holds \"\(found.element?.value ?? "")\""
+                return (verdict(holds), "the field \(found.element?.label ?? name) \(shows)", [TextMatch(text: name, box: found.box, similarity: 1)])
+            case .failure(let failure):
+                if !frame.content.isStructured {
+                    return (.undecided, "a field's value can be read only from the browser's structure; \(failure.reason)", [])
+                }
+                return (.fails, failure.reason, [])
+            }
+        case .element(let query, let states, let count):
+            return try element(query, states: states, count: count, frame: frame)
         case .changed:
             let changed = frame.digest != before.digest
-            return (changed, changed ? "the screen differs from frame \(before.id)" : "the screen is the same as frame \(before.id)", [])
+            return (verdict(changed), changed ? "the screen differs from frame \(before.id)" : "the screen is the same as frame \(before.id)", [])
         case .looksLike, .order, .aligned, .inside, .noOverlap, .notBlank:
             let (ok, detail, matches, _) = evaluateVisual(expectation, reading: reading, frame: frame)
-            return (ok, detail, matches)
+            return (verdict(ok), detail, matches)
+        }
+    }
+
+    /// A text is absent only when the reader can vouch for it: on the web, no text run of the page
+    /// that is drawn at all (struck through, faint, small) says it, and no canvas shows it; on
+    /// pixels, OCR does not read it and read every region that looks like text.
+    func absence(of text: String, reading: TextReading, frame: Observation) throws -> (Finding, String, [TextMatch]) {
+        let found = TextSearch.find(text, in: reading)
+        if let first = found.first { return (.fails, "it is still shown (read as \"\(first.text)\")", found) }
+        let content = frame.content
+        if content.isStructured {
+            let faint = try content.faintlyPresent(text)
+            if let first = faint.first { return (.fails, "it is still on the page, drawn faintly at (\(first.box.x), \(first.box.y))", faint) }
+            // What the page draws on canvases is not in its structure: OCR must vouch for those.
+            let canvases = try canvasRegions(content)
+            if !canvases.isEmpty {
+                let ocr = try content.ocr()
+                let inside = ocr.words.filter { w in canvases.contains { $0.contains(w.box.center) } }
+                let seen = TextSearch.find(text, in: TextReading(words: inside))
+                if let first = seen.first { return (.fails, "a canvas shows it (read as \"\(first.text)\")", seen) }
+                let unread = ocr.unread.filter { r in canvases.contains { $0.intersection(r) != nil } }
+                if !unread.isEmpty {
+                    return (.undecided, "\(unread.count) region(s) of a canvas hold text that could not be read", [])
+                }
+            }
+            return (.holds, "not on the page", [])
+        }
+        if !reading.unread.isEmpty {
+            let regions = reading.unread.prefix(3).map { "(\($0.x), \($0.y), \($0.width)x\($0.height))" }.joined(separator: ", ")
+            return (.undecided, "it was not read, but \(reading.unread.count) region(s) with text could not be read: \(regions)", [])
+        }
+        return (.holds, "not on screen", [])
+    }
+
+    /// Shown canvases (and pictures of text) of the page, whose pixels only OCR can read.
+    func canvasRegions(_ content: ScreenContent) throws -> [Rect] {
+        guard let structure = content.structure else { return [] }
+        return structure.nodes.compactMap { node in
+            guard node.tag == "CANVAS", node.styleVisible, let box = node.box?.intersection(structure.viewport), box.area >= 400,
+                content.image.ink(in: box).isClear
+            else { return nil }
+            return box
+        }
+    }
+
+    /// Elements by role, name and row: how many are shown, or the one that is and its states.
+    func element(_ query: ElementQuery, states: ElementStates, count: Int?, frame: Observation) throws -> (Finding, String, [TextMatch]) {
+        if let count {
+            let found = try TargetResolver.matching(query, in: frame.content)
+            let matches = found.map { TextMatch(text: $0.label, box: $0.box, similarity: 1) }
+            return (count == found.count ? .holds : .fails, "\(found.count) shown\(found.isEmpty ? "" : ": " + found.prefix(4).map(\.label).joined(separator: ", "))", matches)
+        }
+        switch try TargetResolver.resolve(.element(query), in: frame.content) {
+        case .success(let found):
+            let match = [TextMatch(text: found.element?.label ?? query.description, box: found.box, similarity: 1)]
+            guard let element = found.element else { return (.fails, "what was found is not an element with states", match) }
+            let have = element.states
+            let wrong = [
+                ("checked", states.checked, have.checked), ("disabled", states.disabled, have.disabled), ("selected", states.selected, have.selected),
+                ("expanded", states.expanded, have.expanded), ("pressed", states.pressed, have.pressed), ("focused", states.focused, have.focused),
+            ].filter { _, want, got in want != nil && want != (got ?? false) }
+            if wrong.isEmpty { return (.holds, "\(element.label) (\(found.note))", match) }
+            return (.fails, "\(element.label) is " + wrong.map { name, _, got in (got ?? false) ? name : "not \(name)" }.joined(separator: ", "), match)
+        case .failure(let failure):
+            return (.fails, failure.reason, [])
         }
     }
 }

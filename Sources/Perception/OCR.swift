@@ -6,13 +6,16 @@ import Imaging
 public struct Word: Sendable, Equatable, Codable {
     public var text: String
     public var box: Rect
-    /// Tesseract's confidence, 0-100.
+    /// Tesseract's confidence, 0-100 (100 for text the browser reported).
     public var confidence: Double
+    /// Read inside a control's shape (a button, a key): a click on it presses that control.
+    public var control: Bool
 
-    public init(text: String, box: Rect, confidence: Double) {
+    public init(text: String, box: Rect, confidence: Double, control: Bool = false) {
         self.text = text
         self.box = box
         self.confidence = confidence
+        self.control = control
     }
 }
 
@@ -29,11 +32,19 @@ public struct TextReading: Sendable, Equatable, Codable {
     public var lines: [TextLine]
     /// Seconds spent recognising.
     public var seconds: Double
+    /// The words are the page's own text (from the browser), not OCR's reading: they are matched
+    /// exactly, with no tolerance for misreadings.
+    public var exact: Bool
+    /// Where ink that looks like text was seen but no word was read: a reader that cannot vouch
+    /// for these regions cannot prove that a text is absent.
+    public var unread: [Rect]
 
-    public init(words: [Word], seconds: Double = 0) {
+    public init(words: [Word], seconds: Double = 0, exact: Bool = false, unread: [Rect] = []) {
         self.words = words
         self.lines = TextLine.group(words)
         self.seconds = seconds
+        self.exact = exact
+        self.unread = unread
     }
 
     /// All lines joined, top to bottom: what a report shows as "the text on screen".

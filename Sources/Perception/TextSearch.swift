@@ -28,10 +28,13 @@ public enum TextSearch {
     public static func find(_ phrase: String, in reading: TextReading) -> [TextMatch] {
         let wanted = tokens(of: phrase)
         guard !wanted.isEmpty else { return findSymbol(phrase, in: reading) }
+        if reading.exact { return findExact(wanted, in: reading) }
         let wantedJoined = foldConfusions(wanted.joined())
         let wantedDigits = digits(of: wantedJoined)
         // One misread letter is tolerated per long word; short words must read exactly.
         let allowed = min(2, wanted.filter { $0.count >= 6 }.count)
+        // Which wanted token each character of the joined text belongs to, for placing edits.
+        let owners = foldedOwners(wanted)
         var matches: [TextMatch] = []
         for line in reading.lines {
             let words = line.words.map { tokens(of: $0.text).joined() }
@@ -44,7 +47,11 @@ public enum TextSearch {
                 for end in start..<min(words.count, start + wanted.count + 2) where !words[end].isEmpty {
                     let observed = foldConfusions(words[start...end].joined())
                     if observed.isEmpty { continue }
-                    guard let similarity = similarity(wanted: wantedJoined, wantedDigits: wantedDigits, observed: observed, allowed: allowed) else {
+                    guard
+                        let similarity = similarity(
+                            wanted: wantedJoined, wantedDigits: wantedDigits, observed: observed, allowed: allowed, owners: owners,
+                            long: wanted.map { $0.count >= 6 })
+                    else {
                         continue
                     }
                     if best == nil || similarity > best!.similarity { best = (end, similarity) }
@@ -58,6 +65,39 @@ public enum TextSearch {
             }
         }
         return matches.sorted { ($0.box.y, $0.box.x) < ($1.box.y, $1.box.x) }
+    }
+
+    /// Text the browser reported is matched exactly: the same words (case and punctuation
+    /// aside), whole, in a row of words on one line.
+    static func findExact(_ wanted: [String], in reading: TextReading) -> [TextMatch] {
+        var matches: [TextMatch] = []
+        let target = wanted.joined()
+        for line in reading.lines {
+            let words = line.words.map { tokens(of: $0.text) }
+            var start = 0
+            while start < words.count {
+                defer { start += 1 }
+                guard !words[start].isEmpty, target.hasPrefix(words[start].joined()) else { continue }
+                var joined = "", end = start
+                while end < words.count, joined.count < target.count {
+                    joined += words[end].joined()
+                    end += 1
+                }
+                guard joined == target else { continue }
+                let span = line.words[start..<end]
+                let box = span.dropFirst().reduce(span.first!.box) { $0.union($1.box) }
+                matches.append(TextMatch(text: span.map(\.text).joined(separator: " "), box: box, similarity: 1))
+                start = end - 1
+            }
+        }
+        return matches.sorted { ($0.box.y, $0.box.x) < ($1.box.y, $1.box.x) }
+    }
+
+    /// For each character of the folded, joined wanted text, the index of the token it came from.
+    static func foldedOwners(_ tokens: [String]) -> [Int] {
+        var owners: [Int] = []
+        for (i, token) in tokens.enumerated() { owners += [Int](repeating: i, count: foldConfusions(token).count) }
+        return owners
     }
 
     /// A label with no letters or digits (an operator key: "+", "=", "÷") matches a word that
@@ -125,7 +165,7 @@ public enum TextSearch {
         text.replacingOccurrences(of: "rn", with: "m").replacingOccurrences(of: "vv", with: "w")
     }
 
-    static func similarity(wanted: String, wantedDigits: String, observed: String, allowed: Int) -> Double? {
+    static func similarity(wanted: String, wantedDigits: String, observed: String, allowed: Int, owners: [Int] = [], long: [Bool] = []) -> Double? {
         var observed = observed
         if !wantedDigits.isEmpty {
             // Fold confusable letters in the positions where the wanted text has digits.
@@ -140,9 +180,52 @@ public enum TextSearch {
             }
         }
         guard digits(of: observed) == wantedDigits else { return nil }
-        let distance = editDistance(Array(wanted), Array(observed))
+        let (distance, edited) = alignment(Array(wanted), Array(observed))
         guard distance <= allowed else { return nil }
+        // A misreading is tolerated only inside a long word, one per word: "Player X: 0" is
+        // never "Player O: 0", however long "Player" is.
+        if distance > 0, owners.count == wanted.count, long.count > (owners.max() ?? -1) {
+            var perToken: [Int: Int] = [:]
+            for position in edited {
+                let token = owners[min(max(0, position), owners.count - 1)]
+                guard long[token] else { return nil }
+                perToken[token, default: 0] += 1
+                if perToken[token]! > 1 { return nil }
+            }
+        }
         return 1 - Double(distance) / Double(max(wanted.count, 1))
+    }
+
+    /// The edit distance of `a` to `b` and, for each edit, the position in `a` where it falls
+    /// (an insertion falls on the character before it, or the first).
+    static func alignment(_ a: [Character], _ b: [Character]) -> (Int, [Int]) {
+        let n = a.count, m = b.count
+        var d = [[Int]](repeating: [Int](repeating: 0, count: m + 1), count: n + 1)
+        for i in 0...n { d[i][0] = i }
+        for j in 0...m { d[0][j] = j }
+        if n > 0 && m > 0 {
+            for i in 1...n {
+                for j in 1...m {
+                    d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+                }
+            }
+        }
+        var edits: [Int] = []
+        var i = n, j = m
+        while i > 0 || j > 0 {
+            if i > 0, j > 0, d[i][j] == d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1) {
+                if a[i - 1] != b[j - 1] { edits.append(i - 1) }
+                i -= 1
+                j -= 1
+            } else if i > 0, d[i][j] == d[i - 1][j] + 1 {
+                edits.append(i - 1)
+                i -= 1
+            } else {
+                edits.append(max(0, i - 1))
+                j -= 1
+            }
+        }
+        return (d[n][m], edits)
     }
 
     static func editDistance(_ a: [Character], _ b: [Character]) -> Int {

@@ -57,6 +57,9 @@ public struct Command: Sendable {
     public var output: Output
     /// Descriptors of this process that the child inherits under the same numbers.
     public var inheritedDescriptors: [Int32]
+    /// Descriptors of this process the child gets under other numbers (child's number: ours),
+    /// e.g. the two ends of a browser's DevTools pipe, which it expects as 3 and 4.
+    public var mappedDescriptors: [Int32: Int32] = [:]
 
     public init(
         _ executable: String, _ arguments: [String] = [], environment: [String: String] = Command.baseEnvironment(),
@@ -145,6 +148,16 @@ public final class ChildProcess: @unchecked Sendable {
         for fd in command.inheritedDescriptors {
             // dup2 onto itself clears FD_CLOEXEC in the child (POSIX 2024 behaviour of glibc).
             posix_spawn_file_actions_adddup2(&actions, fd, fd)
+        }
+        // Copies above every target number first, so one mapping cannot overwrite the source
+        // of another (our end of a pipe may itself be descriptor 3 or 4).
+        var lifted: [Int32] = []
+        defer { lifted.forEach { close($0) } }
+        for (target, source) in command.mappedDescriptors.sorted(by: { $0.key < $1.key }) {
+            let high = fcntl(source, F_DUPFD_CLOEXEC, 64)
+            guard high >= 0 else { throw .spawnFailed(command.executable, errno: errno) }
+            lifted.append(high)
+            posix_spawn_file_actions_adddup2(&actions, high, target)
         }
         if let dir = command.workingDirectory { csystem_spawn_addchdir(&actions, dir) }
 

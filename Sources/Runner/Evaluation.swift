@@ -204,12 +204,18 @@ public final class Evaluation: @unchecked Sendable {
         let viewport = spec.app.viewport
         var stations: [Station] = []
         var stationError: (any Error)?
+        // Web apps are shown by a browser each worker keeps warm; each case gets a fresh context.
+        @Sendable func browser(_ name: String) -> Station.BrowserSetup? {
+            guard prepared.plan.kind == .web else { return nil }
+            return Station.BrowserSetup(
+                support: prepared.support, etc: prepared.etc, limits: prepared.limits, log: logs.appendingPathComponent("browser-\(name).log").path)
+        }
         for i in 0..<max(1, min(options.workers, cases.count)) {
             do {
                 stations.append(
                     try Station(
                         width: viewport.width, height: viewport.height,
-                        log: location.directory.appendingPathComponent("xvfb-\(i).log").path))
+                        log: location.directory.appendingPathComponent("xvfb-\(i).log").path, browser: browser("\(i)")))
             } catch {
                 stationError = error
                 break
@@ -242,7 +248,8 @@ public final class Evaluation: @unchecked Sendable {
                     let key = "\(v.width)x\(v.height)"
                     if sized[key] == nil {
                         sized[key] = try? Station(
-                            width: v.width, height: v.height, log: location.directory.appendingPathComponent("xvfb-\(worker)-\(key).log").path)
+                            width: v.width, height: v.height, log: location.directory.appendingPathComponent("xvfb-\(worker)-\(key).log").path,
+                            browser: browser("\(worker)-\(key)"))
                     }
                     station = sized[key]
                 }
@@ -369,7 +376,7 @@ public final class Evaluation: @unchecked Sendable {
         // Desktop apps are read with their buttons too: toolkits draw key grids tesseract's page
         // layout skips.
         let ocr: any TextRecognizer = prepared.plan.kind == .desktop ? ButtonAwareOCR(station.ocr) : station.ocr
-        let observer = Observer(screen: station.display, ocr: ocr, sink: frames, prefix: name)
+        let observer = Observer(screen: station.display, ocr: ocr, sink: frames, prefix: name, structure: app.structure)
         var result = judge(app, observer)
         // An app that died under test failed the case, whatever the checks before said.
         if let ended = app.exitDescription(), !interrupt.isSet {

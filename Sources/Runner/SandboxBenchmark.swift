@@ -41,11 +41,11 @@ struct SandboxBenchmark {
         for (name, argv) in [("true", ["/bin/true"]), ("python", ["/usr/bin/python3", "-c", "pass"])] {
             let bare = Bench.measure(runs * 4) { spawnAndWait(Command(argv[0], Array(argv.dropFirst()), output: .discard)) }
             emit(Bench.line("start_bare_\(name)", bare))
-            let jailed = Bench.measure(runs * 4) { spawnAndWait(jail.command(argv, group: nil, egress: nil, log: log)) }
+            let jailed = Bench.measure(runs * 4) { spawnAndWait(jail.command(argv, group: nil, log: log)) }
             emit(Bench.line("start_bwrap_\(name)", jailed, baseline: ("start_bare_\(name)", bare)))
             let grouped = Bench.measure(runs * 4) {
                 let group = ControlGroup.create(name: "bench-\(UUID().uuidString.prefix(8).lowercased())", limits: limits)
-                spawnAndWait(jail.command(argv, group: group, egress: nil, log: log))
+                spawnAndWait(jail.command(argv, group: group, log: log))
                 group?.remove()
             }
             emit(

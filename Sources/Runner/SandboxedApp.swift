@@ -1,7 +1,9 @@
 import Desktop
+import DevTools
 import Foundation
 import Imaging
 import Judge
+import Perception
 import Processes
 import Sandbox
 
@@ -46,6 +48,10 @@ final class SandboxedApp: AppSession, @unchecked Sendable {
     private var stoppedForSize: String?
     /// The desktop app's window, once found.
     private(set) var window: UInt?
+    /// The web app's page in the worker's browser, once open.
+    private var page: (browser: BrowserJail, page: BrowserPage)?
+    /// The page's structure, read over DevTools (web apps).
+    private(set) var structure: (any StructureSource)?
 
     init(prepared: PreparedApp, station: Station, caseName: String, log: String, browserTimeout: Double) {
         self.prepared = prepared
@@ -68,16 +74,19 @@ final class SandboxedApp: AppSession, @unchecked Sendable {
         disk = DiskWatch(directory: instance.app, limit: prepared.limits.workBytes)
         stoppedForSize = nil
         window = nil
-        let viewport = (station.xvfb.width, station.xvfb.height)
+        page = nil
+        structure = nil
         let argv: [String]
+        var network = Jail.Network.isolated
         if isWeb {
-            jail.environment = Jail.baseEnvironment(port: 8000)
+            // The app joins its worker's browser on a loopback of their own, and gets no display.
+            network = try station.liveBrowser().network
+            jail.display = nil
+            jail.environment = Jail.baseEnvironment(port: station.nextPort())
             jail.environment["APPJUDGE_START"] = prepared.start
             jail.environment["APPJUDGE_PORT_HINT"] = prepared.plan.port.map(String.init) ?? ""
             jail.environment["APPJUDGE_READY_PATH"] = prepared.plan.readyPath
-            jail.environment["APPJUDGE_ENTRY_PATH"] = prepared.plan.entryPath
             jail.environment["APPJUDGE_READY_TIMEOUT"] = "\(Int(prepared.limits.startSeconds))"
-            jail.environment["APPJUDGE_BROWSER_FLAGS"] = Browser.flags(width: viewport.0, height: viewport.1).joined(separator: " ")
             argv = ["/bin/bash", "\(Jail.supportPath)/launch-web.sh"]
         } else {
             jail.environment = Jail.baseEnvironment(port: nil)
@@ -85,7 +94,7 @@ final class SandboxedApp: AppSession, @unchecked Sendable {
         }
         group = ControlGroup.create(name: "\(caseName)-\(UUID().uuidString.prefix(6).lowercased())", limits: prepared.limits)
         do {
-            process = try ChildProcess(jail.command(argv, group: group, egress: nil, log: log))
+            process = try ChildProcess(jail.command(argv, group: group, network: network, log: log))
         } catch {
             throw .launchFailed(error.description)
         }
@@ -117,33 +126,34 @@ final class SandboxedApp: AppSession, @unchecked Sendable {
             if Date() >= deadline { return .notReady("the app did not become ready within \(Int(prepared.limits.startSeconds)) s") }
             usleep(50_000)
         }
-        // The server answers; now the browser window must map and the page paint.
-        let browserDeadline = Date().addingTimeInterval(browserTimeout)
-        let minimumArea = station.display.width * station.display.height / 4
-        var frame: Rect?
-        while frame == nil {
-            if let ended = exitDescription() { return .launchFailed(ended) }
-            frame = (try? station.display.windows())?.filter { $0.mapped && $0.frame.area >= minimumArea }.map(\.frame).max { $0.area < $1.area }
-            if frame != nil { break }
-            if Date() >= browserDeadline {
-                // A browser that cannot start because the app used up the sandbox is the app's failure.
-                if let hit = group?.limitsHit(prepared.limits), !hit.isEmpty {
-                    return .launchFailed("the app ran into \(hit.joined(separator: " and ")), so the browser could not start")
-                }
-                return .infrastructure("no browser window appeared within \(Int(browserTimeout)) s")
-            }
-            usleep(50_000)
+        // The server answers; the worker's browser opens the page in a fresh context.
+        guard let port = statusFile("ready")?["port"] as? Int else { return .infrastructure("the launcher reported no port") }
+        let browser: BrowserJail
+        do {
+            browser = try station.liveBrowser()
+        } catch {
+            return .infrastructure("the browser could not be started: \(error)")
         }
-        // A freshly mapped window shows a flat colour until the page paints: wait for content
-        // inside it, then for it to settle. A page that stays blank is judged as it is.
-        let inside = frame!.insetBy(2)
-        let contentDeadline = min(browserDeadline, Date().addingTimeInterval(8))
+        let opened: BrowserPage
+        do {
+            opened = try browser.openPage("http://127.0.0.1:\(port)\(prepared.plan.entryPath)", timeout: browserTimeout)
+        } catch {
+            if let ended = exitDescription() { return .launchFailed(ended) }
+            if case .rejected(_, _, let why) = error { return .launchFailed("the browser could not open the app's page: \(why)") }
+            return .infrastructure("the browser did not open the page: \(error)")
+        }
+        page = (browser, opened)
+        structure = BrowserStructure(devtools: browser.devtools, session: opened.session)
+        // A freshly opened window shows a flat colour until the page paints: wait for content,
+        // then for it to settle. A page that stays blank is judged as it is.
+        let inside = Rect(x: 0, y: 0, width: station.display.width, height: station.display.height).insetBy(2)
+        let contentDeadline = Date().addingTimeInterval(min(browserTimeout, 8))
         while Date() < contentDeadline {
             if let ended = exitDescription() { return .launchFailed(ended) }
-            guard let settled = try? station.display.waitUntilSettled(timeout: max(0.1, contentDeadline.timeIntervalSinceNow), stableFrames: 4)
+            guard let settled = try? station.display.waitUntilSettled(timeout: max(0.1, contentDeadline.timeIntervalSinceNow), stableFrames: 3)
             else { return .infrastructure("the screen could not be captured") }
             if !settled.frame.cropped(to: inside).isUniform { return nil }
-            usleep(50_000)
+            usleep(30_000)
         }
         return nil
     }
@@ -205,6 +215,7 @@ final class SandboxedApp: AppSession, @unchecked Sendable {
         if isWeb, let status, let code = try? String(contentsOf: status.appendingPathComponent("app-exit"), encoding: .utf8) {
             return "the app's server ended with status \(code.trimmingCharacters(in: .whitespacesAndNewlines))"
         }
+        if let page, !page.browser.isRunning { return "the browser showing the app ended" }
         if let ended = process?.poll() { return "the app's sandbox ended with \(ended)" }
         if !isWeb, let window, (try? station.display.windows())?.contains(where: { $0.id == window && $0.mapped }) != true {
             return "the app's window closed"
@@ -216,10 +227,17 @@ final class SandboxedApp: AppSession, @unchecked Sendable {
     /// disposable), then waits, bounded, until its windows have left the screen, so the next
     /// instance's readiness check cannot mistake the old window for the new one.
     func close() {
+        // The page first: its connections close from the browser's side, then the server goes.
+        if let page { page.browser.closePage(page.page) }
+        page = nil
+        structure = nil
         group?.killAll()
         process?.terminate(grace: 0)
         group?.remove()
         group = nil
+        // A web app's window is the browser's, closed with its context above; the browser's own
+        // blank window stays for the next case.
+        guard !isWeb else { return }
         let deadline = Date().addingTimeInterval(3)
         while Date() < deadline, let windows = try? station.display.windows(), windows.contains(where: \.mapped) {
             usleep(20_000)

@@ -1,18 +1,32 @@
 import Desktop
 import Foundation
 import Perception
+import Sandbox
 
 /// One worker's private desktop: an Xvfb of the task's viewport size, an Xlib connection for
-/// capture, xdo for input and its own OCR engine. Cases on different stations never share a
-/// screen, a pointer or a keyboard focus.
+/// capture, xdo for input, its own OCR engine and, for web apps, its own browser kept warm
+/// between cases. Cases on different stations never share a screen, a pointer, a keyboard focus
+/// or a browser.
 final class Station: @unchecked Sendable {
     let xvfb: Xvfb
     let display: XDisplay
     let input: XdoInput
     let ocr: TesseractOCR
+    /// What a browser needs to be started (web apps only).
+    struct BrowserSetup: Sendable {
+        var support: URL
+        var etc: URL
+        var limits: ResourceLimits
+        var log: String
+    }
+    private let browserSetup: BrowserSetup?
+    private var browser: BrowserJail?
+    private var cases = 0
+    private let lock = NSLock()
 
-    init(width: Int, height: Int, log: String) throws {
+    init(width: Int, height: Int, log: String, browser: BrowserSetup? = nil) throws {
         xvfb = try Xvfb(width: width, height: height, log: log)
+        browserSetup = browser
         do {
             display = try XDisplay(xvfb.displayName)
             input = try XdoInput(display: xvfb.displayName)
@@ -21,10 +35,45 @@ final class Station: @unchecked Sendable {
             xvfb.stop()
             throw error
         }
+        if browser != nil {
+            do {
+                _ = try liveBrowser()
+            } catch {
+                close()
+                throw error
+            }
+        }
     }
 
-    /// Closes the connections before the server goes, then stops the server.
+    /// The worker's browser, started (again, if it died) when needed.
+    func liveBrowser() throws(SandboxError) -> BrowserJail {
+        lock.lock()
+        defer { lock.unlock() }
+        if let browser, browser.isRunning { return browser }
+        browser?.close()
+        guard let setup = browserSetup else { throw .launchFailed("this display has no browser") }
+        let started = try BrowserJail(
+            display: xvfb.displayName, width: xvfb.width, height: xvfb.height, support: setup.support, etc: setup.etc, limits: setup.limits,
+            log: setup.log)
+        browser = started
+        return started
+    }
+
+    /// A port of its own for each case's app, so nothing of the last case's connections (a
+    /// socket still closing) stands in the way of the next server.
+    func nextPort() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        cases += 1
+        return 8000 + cases % 1000
+    }
+
+    /// Closes the browser and the connections before the server goes, then stops the server.
     func close() {
+        lock.lock()
+        browser?.close()
+        browser = nil
+        lock.unlock()
         input.close()
         display.close()
         xvfb.stop()

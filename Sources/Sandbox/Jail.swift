@@ -25,6 +25,24 @@ public struct Jail: Sendable {
     public var etc: URL
     public var limits: ResourceLimits
     public var environment: [String: String] = [:]
+    /// Descriptors the sandboxed program gets (its number: ours), e.g. a browser's DevTools pipe.
+    public var descriptors: [Int32: Int32] = [:]
+    /// A descriptor (ours) where bubblewrap writes `{"child-pid": N}` once the sandbox exists.
+    public var infoDescriptor: Int32?
+
+    /// Which network namespace a sandbox runs in.
+    public enum Network: Sendable {
+        /// Its own, with only loopback: nothing outside the sandbox is reachable.
+        case isolated
+        /// The install network: out to the internet through slirp4netns, not to the host.
+        case egress(Egress)
+        /// The namespace of another sandbox (`/proc/PID/ns/net`): one case's app joins its
+        /// worker's browser, so the two meet on a loopback no one else shares.
+        case joined(String)
+    }
+
+    /// The descriptor number `infoDescriptor` has inside bubblewrap.
+    static let infoNumber: Int32 = 5
 
     /// The exit status of the host-side wrapper when it could not set up the limits.
     public static let setupFailed: Int32 = 125
@@ -85,6 +103,7 @@ public struct Jail: Sendable {
             "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64",
         ]
         if !network { args.insert("--unshare-net", at: 0) }
+        if infoDescriptor != nil { args += ["--info-fd", "\(Self.infoNumber)"] }
         for path in ["/etc/fonts", "/etc/ld.so.cache", "/etc/chromium", "/etc/mime.types", "/etc/localtime", "/etc/ssl", "/etc/ca-certificates"]
         where FileManager.default.fileExists(atPath: path) {
             args += ["--ro-bind", path, path]
@@ -107,18 +126,27 @@ public struct Jail: Sendable {
     }
 
     /// The host command: a shell that joins the control group and sets the rlimits, then
-    /// becomes bubblewrap (through nsenter when an egress network is given).
-    public func command(_ argv: [String], group: ControlGroup?, egress: Egress?, log: String) -> Command {
+    /// becomes bubblewrap (through nsenter when the network is another namespace).
+    public func command(_ argv: [String], group: ControlGroup?, network: Network = .isolated, log: String) -> Command {
         var prelude = group.map { [$0.joinScript] } ?? []
         // CPU seconds, file size in 512-byte blocks, no core dumps (dash takes one per call).
         prelude += ["ulimit -t \(limits.cpuSeconds)", "ulimit -f \(limits.fileBytes / 512)", "ulimit -c 0"]
         // A failure here is AppJudge's, told apart from the app's by its exit code.
         prelude = ["{ \(prelude.joined(separator: " && ")); } || exit \(Self.setupFailed)", "exec \"$@\""]
-        let bwrap = [HostTools.bubblewrap] + bubblewrapArguments(argv, network: egress != nil)
+        let enter: [String]
+        switch network {
+        case .isolated: enter = []
+        case .egress(let egress): enter = egress.enter
+        case .joined(let namespace): enter = ["/usr/bin/nsenter", "--net=\(namespace)", "--"]
+        }
+        let bwrap = [HostTools.bubblewrap] + bubblewrapArguments(argv, network: !enter.isEmpty)
         var env = environment
         if let display { env["DISPLAY"] = display }
-        return Command(
-            "/bin/sh", ["-c", prelude.joined(separator: "; "), "appjudge-jail"] + (egress?.enter ?? []) + bwrap,
+        var command = Command(
+            "/bin/sh", ["-c", prelude.joined(separator: "; "), "appjudge-jail"] + enter + bwrap,
             environment: env, output: .cappedFile(log, limit: limits.logBytes))
+        command.mappedDescriptors = descriptors
+        if let infoDescriptor { command.mappedDescriptors[Self.infoNumber] = infoDescriptor }
+        return command
     }
 }

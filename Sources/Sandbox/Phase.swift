@@ -36,7 +36,7 @@ public struct PhaseRunner: Sendable {
         defer { group?.remove() }
         let process: ChildProcess
         do {
-            process = try ChildProcess(jail.command(["/bin/sh", "-c", command], group: group, egress: egress, log: log))
+            process = try ChildProcess(jail.command(["/bin/sh", "-c", command], group: group, network: egress.map { .egress($0) } ?? .isolated, log: log))
         } catch {
             throw .launchFailed("\(phase): \(error)")
         }

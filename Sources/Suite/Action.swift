@@ -1,21 +1,92 @@
-/// Where an action points: at text on screen, at a text-less control, or at a pixel.
+/// What a person can see on screen and name: the roles of the WAI-ARIA vocabulary that matter
+/// when using an app. Scripts name them (`{"role": "checkbox"}`), the agent is told them, and
+/// the browser's accessibility tree reports them.
+public enum ElementRole: String, Sendable, Codable, CaseIterable {
+    case button, link, checkbox, radio
+    case `switch`
+    case textbox, combobox, listbox, option, tab, menuitem, slider, spinbutton
+    case heading
+    case image = "img"
+    case cell, row, listitem, text
+
+    /// Something a person acts on (clicks, ticks, types into), as opposed to what they read.
+    public var isControl: Bool {
+        switch self {
+        case .button, .link, .checkbox, .radio, .switch, .textbox, .combobox, .listbox, .option, .tab, .menuitem, .slider, .spinbutton: true
+        case .heading, .image, .cell, .row, .listitem, .text: false
+        }
+    }
+
+    /// A control that holds a value typed or chosen (a field).
+    public var isField: Bool {
+        switch self {
+        case .textbox, .combobox, .listbox, .spinbutton, .slider: true
+        default: false
+        }
+    }
+
+    public static let names = allCases.map(\.rawValue)
+}
+
+/// An element picked by what a person would call it: its role, its accessible name (the label
+/// of a button, the label or placeholder of a field, the aria-label of an icon button), and the
+/// row it sits in (the row that shows some other text).
+public struct ElementQuery: Sendable, Equatable, Codable, CustomStringConvertible {
+    public var role: ElementRole?
+    /// The accessible name, matched whole (case and punctuation aside).
+    public var name: String?
+    /// Text shown in the same row (list item, table row, card) as the element.
+    public var row: String?
+    /// Only fields (text boxes, selects): `{"field": "New task"}` names one by label or placeholder.
+    public var field: Bool
+
+    public init(role: ElementRole? = nil, name: String? = nil, row: String? = nil, field: Bool = false) {
+        self.role = role
+        self.name = name
+        self.row = row
+        self.field = field
+    }
+
+    public var description: String {
+        var what = field ? "the field" : role.map { "the \($0.rawValue)" } ?? "the element"
+        if let name { what += " named \"\(name)\"" }
+        if let row { what += " in the row of \"\(row)\"" }
+        return what
+    }
+}
+
+/// Where an action points: at what a person would click when told a text, at an element by
+/// role and name, at a pixel, or (for the agent) at a numbered element of its last observation.
 public enum Target: Sendable, Equatable, Codable, CustomStringConvertible {
-    /// Text found by OCR; with `row`, the occurrence on the same row as that other text.
+    /// What shows this text: the control with that name before static text, a whole-name match
+    /// before a word inside a longer text; with `row`, the one in the row that shows that text.
     case text(String, row: String? = nil)
-    /// A control without text of its own (a checkbox), optionally in the row of some text.
-    case control(String, row: String? = nil)
+    /// An element by role, name and row.
+    case element(ElementQuery)
     /// Screen pixels of the app's display.
     case point(x: Int, y: Int)
+    /// The element numbered `n` in the set of marks of the observation the agent last saw.
+    case mark(Int)
 
     public var description: String {
         switch self {
         case .text(let t, let row): row.map { "\"\(t)\" in the row of \"\($0)\"" } ?? "\"\(t)\""
-        case .control(let kind, let row): row.map { "the \(kind) in the row of \"\($0)\"" } ?? "the \(kind)"
+        case .element(let query): query.description
         case .point(let x, let y): "(\(x), \(y))"
+        case .mark(let n): "element [\(n)]"
         }
     }
 
-    private enum Keys: String, CodingKey { case text, row, control, x, y }
+    /// The row this target is looked for in, if any.
+    public var row: String? {
+        switch self {
+        case .text(_, let row): row
+        case .element(let query): query.row
+        case .point, .mark: nil
+        }
+    }
+
+    private enum Keys: String, CodingKey { case text, row, control, role, name, field, x, y, element }
 
     public init(from decoder: any Decoder) throws {
         if let single = try? decoder.singleValueContainer(), let text = try? single.decode(String.self) {
@@ -26,25 +97,37 @@ public enum Target: Sendable, Equatable, Codable, CustomStringConvertible {
             throw DecodingError.dataCorrupted(
                 .init(
                     codingPath: decoder.codingPath,
-                    debugDescription: "a target is a text, or an object with \"text\", \"control\" or \"x\" and \"y\""))
+                    debugDescription: "a target is a text, or an object with \"text\", \"role\", \"name\", \"field\" or \"x\" and \"y\""))
         }
         let row = try c.decodeIfPresent(String.self, forKey: .row)
         if let text = try c.decodeIfPresent(String.self, forKey: .text) {
             self = .text(text, row: row)
-        } else if let control = try c.decodeIfPresent(String.self, forKey: .control) {
-            guard control == "checkbox" else {
-                throw DecodingError.dataCorruptedError(
-                    forKey: .control, in: c, debugDescription: "unknown control '\(control)'; the known control is checkbox")
-            }
-            self = .control(control, row: row)
+        } else if let field = try c.decodeIfPresent(String.self, forKey: .field) {
+            self = .element(ElementQuery(name: field, row: row, field: true))
+        } else if c.contains(.role) || c.contains(.name) || c.contains(.control) {
+            var role = try Self.role(in: c, key: .role)
+            // The first vocabulary's `{"control": "checkbox"}` is a role by another name.
+            if role == nil, c.contains(.control) { role = try Self.role(in: c, key: .control) }
+            self = .element(ElementQuery(role: role, name: try c.decodeIfPresent(String.self, forKey: .name), row: row))
+        } else if let n = try c.decodeIfPresent(Int.self, forKey: .element) {
+            self = .mark(n)
         } else if let x = try c.decodeIfPresent(Int.self, forKey: .x), let y = try c.decodeIfPresent(Int.self, forKey: .y) {
             self = .point(x: x, y: y)
         } else {
             throw DecodingError.dataCorrupted(
                 .init(
                     codingPath: decoder.codingPath,
-                    debugDescription: "a target needs \"text\", \"control\" or \"x\" and \"y\""))
+                    debugDescription: "a target needs \"text\", \"role\", \"name\", \"field\" or \"x\" and \"y\""))
         }
+    }
+
+    static func role<K: CodingKey>(in c: KeyedDecodingContainer<K>, key: K) throws -> ElementRole? {
+        guard let raw = try c.decodeIfPresent(String.self, forKey: key) else { return nil }
+        guard let role = ElementRole(rawValue: raw) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: key, in: c, debugDescription: "unknown role '\(raw)'; the roles are \(ElementRole.names.joined(separator: ", "))")
+        }
+        return role
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -53,13 +136,49 @@ public enum Target: Sendable, Equatable, Codable, CustomStringConvertible {
         case .text(let t, let row):
             try c.encode(t, forKey: .text)
             try c.encodeIfPresent(row, forKey: .row)
-        case .control(let kind, let row):
-            try c.encode(kind, forKey: .control)
-            try c.encodeIfPresent(row, forKey: .row)
+        case .element(let query):
+            if query.field {
+                try c.encode(query.name ?? "", forKey: .field)
+            } else {
+                try c.encodeIfPresent(query.role?.rawValue, forKey: .role)
+                try c.encodeIfPresent(query.name, forKey: .name)
+            }
+            try c.encodeIfPresent(query.row, forKey: .row)
         case .point(let x, let y):
             try c.encode(x, forKey: .x)
             try c.encode(y, forKey: .y)
+        case .mark(let n):
+            try c.encode(n, forKey: .element)
         }
+    }
+}
+
+/// States an element expectation can require, as the accessibility tree reports them.
+public struct ElementStates: Sendable, Equatable, Codable {
+    public var checked: Bool?
+    public var disabled: Bool?
+    public var selected: Bool?
+    public var expanded: Bool?
+    public var pressed: Bool?
+    public var focused: Bool?
+
+    public init(
+        checked: Bool? = nil, disabled: Bool? = nil, selected: Bool? = nil, expanded: Bool? = nil, pressed: Bool? = nil, focused: Bool? = nil
+    ) {
+        self.checked = checked
+        self.disabled = disabled
+        self.selected = selected
+        self.expanded = expanded
+        self.pressed = pressed
+        self.focused = focused
+    }
+
+    public var isEmpty: Bool { self == ElementStates() }
+
+    /// The states as words, e.g. "checked, not disabled".
+    public var description: String {
+        [("checked", checked), ("disabled", disabled), ("selected", selected), ("expanded", expanded), ("pressed", pressed), ("focused", focused)]
+            .compactMap { name, value in value.map { $0 ? name : "not \(name)" } }.joined(separator: ", ")
     }
 }
 
@@ -103,6 +222,11 @@ public enum Expectation: Sendable, Equatable, Codable, CustomStringConvertible {
     case noOverlap
     /// The screen shows something: not one flat colour, and some text.
     case notBlank
+    /// The field named (by label or placeholder) holds exactly this value ("" for empty).
+    case field(String, value: String)
+    /// Elements by role, name and row: with `count`, how many are shown; else one is shown, and
+    /// has every state given (ticked, disabled, ...).
+    case element(ElementQuery, states: ElementStates, count: Int?)
 
     public enum Axis: String, Sendable, Codable { case vertical, horizontal }
     public enum Edge: String, Sendable, Codable { case left, right, top, bottom, center, middle }
@@ -133,6 +257,11 @@ public enum Expectation: Sendable, Equatable, Codable, CustomStringConvertible {
         case .inside(let texts): "\(quoted(texts)) are inside the viewport"
         case .noOverlap: "no text overlaps other text"
         case .notBlank: "the screen is not blank"
+        case .field(let name, let value): value.isEmpty ? "the field \"\(name)\" is empty" : "the field \"\(name)\" holds \"\(value)\""
+        case .element(let query, let states, let count):
+            if let count { "\(count) of \(query.description.replacingOccurrences(of: "the ", with: "", options: .anchored)) shown" }
+            else if states.isEmpty { "\(query) is shown" }
+            else { "\(query) is \(states.description)" }
         }
     }
 
@@ -140,7 +269,7 @@ public enum Expectation: Sendable, Equatable, Codable, CustomStringConvertible {
 
     private enum Keys: String, CodingKey {
         case visible, absent, text, count, at_least, at_most, row, above, changed, screenshot, min_ssim, mask, order, axis, aligned, edge
-        case tolerance, inside, no_overlap, not_blank
+        case tolerance, inside, no_overlap, not_blank, field, value, role, name, checked, disabled, selected, expanded, pressed, focused
     }
 
     public init(from decoder: any Decoder) throws {
@@ -183,6 +312,26 @@ public enum Expectation: Sendable, Equatable, Codable, CustomStringConvertible {
             self = .noOverlap
         } else if try c.decodeIfPresent(Bool.self, forKey: .not_blank) == true {
             self = .notBlank
+        } else if let name = try c.decodeIfPresent(String.self, forKey: .field) {
+            guard let value = try c.decodeIfPresent(String.self, forKey: .value) else {
+                throw DecodingError.dataCorrupted(
+                    .init(codingPath: decoder.codingPath, debugDescription: "a field expectation needs \"value\" (\"\" for an empty field)"))
+            }
+            self = .field(name, value: value)
+        } else if c.contains(.role) || c.contains(.name) {
+            let query = ElementQuery(
+                role: try Target.role(in: c, key: .role), name: try c.decodeIfPresent(String.self, forKey: .name),
+                row: try c.decodeIfPresent(String.self, forKey: .row))
+            let states = ElementStates(
+                checked: try c.decodeIfPresent(Bool.self, forKey: .checked), disabled: try c.decodeIfPresent(Bool.self, forKey: .disabled),
+                selected: try c.decodeIfPresent(Bool.self, forKey: .selected), expanded: try c.decodeIfPresent(Bool.self, forKey: .expanded),
+                pressed: try c.decodeIfPresent(Bool.self, forKey: .pressed), focused: try c.decodeIfPresent(Bool.self, forKey: .focused))
+            let count = try c.decodeIfPresent(Int.self, forKey: .count)
+            if count != nil, !states.isEmpty {
+                throw DecodingError.dataCorrupted(
+                    .init(codingPath: decoder.codingPath, debugDescription: "an element expectation has either \"count\" or states, not both"))
+            }
+            self = .element(query, states: states, count: count)
         } else if let t = try c.decodeIfPresent(String.self, forKey: .text) {
             if let row = try c.decodeIfPresent(String.self, forKey: .row) {
                 self = .inRow(t, row: row)
@@ -203,7 +352,7 @@ public enum Expectation: Sendable, Equatable, Codable, CustomStringConvertible {
                 .init(
                     codingPath: decoder.codingPath,
                     debugDescription:
-                        "an expectation needs one of \"visible\", \"absent\", \"text\", \"changed\", \"screenshot\", \"order\", \"aligned\", \"inside\", \"no_overlap\" or \"not_blank\""
+                        "an expectation needs one of \"visible\", \"absent\", \"text\", \"role\", \"name\", \"field\", \"changed\", \"screenshot\", \"order\", \"aligned\", \"inside\", \"no_overlap\" or \"not_blank\""
                 ))
         }
     }
@@ -239,6 +388,20 @@ public enum Expectation: Sendable, Equatable, Codable, CustomStringConvertible {
         case .inside(let texts): try c.encode(texts, forKey: .inside)
         case .noOverlap: try c.encode(true, forKey: .no_overlap)
         case .notBlank: try c.encode(true, forKey: .not_blank)
+        case .field(let name, let value):
+            try c.encode(name, forKey: .field)
+            try c.encode(value, forKey: .value)
+        case .element(let query, let states, let count):
+            try c.encodeIfPresent(query.role?.rawValue, forKey: .role)
+            try c.encodeIfPresent(query.name, forKey: .name)
+            try c.encodeIfPresent(query.row, forKey: .row)
+            try c.encodeIfPresent(states.checked, forKey: .checked)
+            try c.encodeIfPresent(states.disabled, forKey: .disabled)
+            try c.encodeIfPresent(states.selected, forKey: .selected)
+            try c.encodeIfPresent(states.expanded, forKey: .expanded)
+            try c.encodeIfPresent(states.pressed, forKey: .pressed)
+            try c.encodeIfPresent(states.focused, forKey: .focused)
+            try c.encodeIfPresent(count, forKey: .count)
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import HTTP
+import JSON
 import Imaging
 import TestSupport
 import Testing

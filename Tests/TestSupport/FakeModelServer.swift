@@ -1,5 +1,6 @@
 import Foundation
 import HTTP
+import JSON
 
 /// A model API for tests: an HTTP/1.1 server on 127.0.0.1 (a real socket, a kernel-chosen
 /// port) that answers from scripted replies and records every request it received. It

@@ -1,5 +1,6 @@
 import Foundation
 import HTTP
+import JSON
 
 /// A conversation with a model, independent of any provider's wire format.
 public struct Conversation: Sendable, Equatable {

@@ -1,5 +1,6 @@
 import Foundation
 import HTTP
+import JSON
 
 /// Where in an evaluation a model call was made; replay finds an answer by its content first
 /// and by this position second.

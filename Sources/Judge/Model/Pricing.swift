@@ -1,5 +1,6 @@
 import Foundation
 import HTTP
+import JSON
 
 /// Dollars per million tokens for each model, read from a JSON file:
 /// `{"models": {"gpt-4.1-mini": {"input": 0.40, "output": 1.60}, ...}}`. A model not listed

@@ -1,5 +1,6 @@
 import Foundation
 import HTTP
+import JSON
 
 /// Why a model's answer could not be used.
 public struct ProviderError: Error, Sendable, Equatable, CustomStringConvertible {

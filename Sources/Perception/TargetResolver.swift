@@ -1,0 +1,283 @@
+import Imaging
+import Suite
+
+/// Where a target was found, and which element it is and why: every step's note says so.
+public struct Resolution: Sendable, Equatable {
+    public var point: Point
+    public var box: Rect
+    public var element: ScreenElement?
+    public var note: String
+}
+
+/// Why a target could not be resolved: it is not on screen, or the script gives nothing to
+/// choose between equally good candidates. Neither is ever turned into a guess.
+public enum ResolutionFailure: Error, Sendable, Equatable {
+    case notFound(String)
+    case ambiguous(String)
+
+    public var reason: String {
+        switch self {
+        case .notFound(let s), .ambiguous(let s): s
+        }
+    }
+}
+
+/// Resolves a script's or the agent's target the way a person reading the instruction would.
+///
+/// "Click Add" means the control named Add (button, link, checkbox, tab, menu item) before a
+/// field labelled Add, before static text reading Add; a whole-name match before a word inside a
+/// longer text; and, with a row, only what sits in the row that shows that text (the list item,
+/// table row or card). When two candidates are equally good and nothing in the target tells them
+/// apart, resolution fails and says so.
+public enum TargetResolver {
+    /// One thing the target could mean, and how well it fits.
+    struct Candidate {
+        var box: Rect
+        /// Lower is better: see `Tier`.
+        var tier: Tier
+        var element: ScreenElement?
+        /// The structure node (web), for row membership.
+        var node: Int?
+        var what: String
+        /// How close it is to the row's anchor (higher is closer); 0 without a row.
+        var closeness: Int = 0
+    }
+
+    /// How well a candidate fits a target, best first.
+    enum Tier: Int, Comparable {
+        case wholeControl, wholeField, wholeText, partControl, partField, partText
+        static func < (a: Tier, b: Tier) -> Bool { a.rawValue < b.rawValue }
+        var why: String {
+            switch self {
+            case .wholeControl: "a control with that whole name"
+            case .wholeField: "a field with that label or placeholder"
+            case .wholeText: "text that reads exactly that"
+            case .partControl: "a control whose name contains it"
+            case .partField: "a field whose label contains it"
+            case .partText: "a word inside a longer text"
+            }
+        }
+    }
+
+    /// Resolves `target` on `content`; `marks` is the numbered list the agent was shown.
+    public static func resolve(_ target: Target, in content: ScreenContent, marks: [ScreenElement] = []) throws(PerceptionError) -> Result<
+        Resolution, ResolutionFailure
+    > {
+        switch target {
+        case .point(let x, let y):
+            let p = Point(x: x, y: y)
+            return .success(Resolution(point: p, box: Rect(x: x, y: y, width: 1, height: 1), element: nil, note: "at (\(x), \(y))"))
+        case .mark(let n):
+            guard n >= 1, n <= marks.count else {
+                return .failure(.notFound("There is no element [\(n)] on the last screen (it listed \(marks.count))."))
+            }
+            let element = marks[n - 1]
+            return .success(Resolution(point: element.box.center, box: element.box, element: element, note: "chose [\(n)] \(element.label)"))
+        case .text(let phrase, let row):
+            return try choose(try textCandidates(phrase, content), row: row, content: content, target: target)
+        case .element(let query):
+            return try choose(try elementCandidates(query, content), row: query.row, content: content, target: target)
+        }
+    }
+
+    /// Every shown element `query` names (whole names only), in its row when it gives one: what
+    /// an element expectation with a count counts.
+    public static func matching(_ query: ElementQuery, in content: ScreenContent) throws(PerceptionError) -> [ScreenElement] {
+        var candidates = try elementCandidates(query, content).filter { $0.tier == .wholeControl || $0.tier == .wholeField }
+        if let row = query.row {
+            let anchors = TextSearch.find(row, in: try content.text())
+            candidates = candidates.filter { c in anchors.contains { closeness(c, $0, content: content) != nil } }
+        }
+        return distinct(candidates).compactMap(\.element)
+    }
+
+    // MARK: - Candidates
+
+    static func textCandidates(_ phrase: String, _ content: ScreenContent) throws(PerceptionError) -> [Candidate] {
+        var found: [Candidate] = []
+        let elements = try content.elements()
+        for element in elements where element.role.isControl {
+            let field = element.role.isField
+            for name in [element.name] + (field ? [element.placeholder].compactMap { $0 } : []) where !name.isEmpty {
+                guard let whole = fits(phrase, name) else { continue }
+                let tier: Tier = field ? (whole ? .wholeField : .partField) : (whole ? .wholeControl : .partControl)
+                found.append(Candidate(box: element.box, tier: tier, element: element, node: element.node, what: element.label))
+                break
+            }
+        }
+        let reading = try content.text()
+        for match in TextSearch.find(phrase, in: reading) {
+            // Text inside a control that is itself a candidate is that control's label.
+            if found.contains(where: { $0.element != nil && $0.box.contains(match.box.center) }) { continue }
+            let node = content.structure.flatMap { structureNode(of: match.box, in: $0) }
+            let whole = isWhole(match, reading: reading, node: node, content: content)
+            let control = !reading.exact && reading.words.contains { $0.control && $0.box.intersection(match.box) != nil }
+            let tier: Tier = control ? (whole ? .wholeControl : .partControl) : (whole ? .wholeText : .partText)
+            found.append(Candidate(box: match.box, tier: tier, element: nil, node: node, what: "text \"\(match.text)\""))
+        }
+        return found
+    }
+
+    static func elementCandidates(_ query: ElementQuery, _ content: ScreenContent) throws(PerceptionError) -> [Candidate] {
+        var found: [Candidate] = []
+        for element in try content.elements() {
+            if query.field, !element.role.isField { continue }
+            if let role = query.role, role != element.role { continue }
+            if query.role == nil, !query.field, !element.role.isControl { continue }
+            var tier: Tier = element.role.isField ? .wholeField : .wholeControl
+            if let name = query.name {
+                let names = [element.name] + (element.role.isField ? [element.placeholder].compactMap { $0 } : [])
+                let fitting = names.compactMap { fits(name, $0) }
+                guard !fitting.isEmpty else { continue }
+                let whole = fitting.contains(true)
+                if !whole { tier = element.role.isField ? .partField : .partControl }
+            }
+            found.append(Candidate(box: element.box, tier: tier, element: element, node: element.node, what: element.label))
+        }
+        // On pixels a button is known only by the words read in it.
+        if !content.isStructured, let name = query.name, query.role == nil || query.role == .button {
+            for candidate in try textCandidates(name, content) where candidate.tier == .wholeControl || candidate.tier == .partControl {
+                if !found.contains(where: { $0.box == candidate.box }) { found.append(candidate) }
+            }
+        }
+        return found
+    }
+
+    /// nil when `phrase` is not in `name`; true when it is all of it, false when a part.
+    static func fits(_ phrase: String, _ name: String) -> Bool? {
+        let want = TextSearch.tokens(of: phrase), have = TextSearch.tokens(of: name)
+        guard !want.isEmpty else {
+            let symbol = phrase.filter { !$0.isWhitespace }
+            return !symbol.isEmpty && name.filter({ !$0.isWhitespace }) == symbol ? true : nil
+        }
+        if want == have { return true }
+        guard want.count < have.count else { return nil }
+        for start in 0...(have.count - want.count) where Array(have[start..<start + want.count]) == want { return false }
+        return nil
+    }
+
+    /// The structure node of the text run under `box`.
+    static func structureNode(of box: Rect, in structure: PageStructure) -> Int? {
+        structure.runs.first { $0.box.contains(box.center) || box.contains($0.box.center) }?.element
+    }
+
+    /// Whether a text match is all of its text: all of the element's shown words on the web,
+    /// the whole line on pixels.
+    static func isWhole(_ match: TextMatch, reading: TextReading, node: Int?, content: ScreenContent) -> Bool {
+        let matched = TextSearch.tokens(of: match.text)
+        if let structure = content.structure, let node {
+            // The innermost element that holds every run of the match, and all its text.
+            let inside = structure.runs.filter { match.box.intersection($0.box) != nil }
+            var holder = node
+            for run in inside { holder = structure.commonAncestor(holder, run.element) }
+            let all = structure.runs.filter { run in
+                structure.isAncestor(holder, of: run.element) && reading.words.contains { $0.box.intersection(run.box) != nil }
+            }
+            return TextSearch.tokens(of: all.map(\.text).joined(separator: " ")) == matched
+        }
+        guard let line = reading.lines.first(where: { $0.box.intersection(match.box) != nil }) else { return false }
+        return TextSearch.tokens(of: line.text) == matched
+    }
+
+    // MARK: - Choosing
+
+    static func choose(_ all: [Candidate], row: String?, content: ScreenContent, target: Target) throws(PerceptionError) -> Result<
+        Resolution, ResolutionFailure
+    > {
+        var candidates = all
+        var rowNote = ""
+        if let row {
+            let anchors = TextSearch.find(row, in: try content.text())
+            guard !anchors.isEmpty else {
+                return .failure(.notFound("\(capitalized(target.description)) was not found: no row shows \"\(row)\"."))
+            }
+            candidates = candidates.compactMap { candidate in
+                var best: Int?
+                for anchor in anchors where anchor.box.intersection(candidate.box) == nil || candidate.element != nil {
+                    if let c = closeness(candidate, anchor, content: content) { best = max(best ?? c, c) }
+                }
+                guard let best else { return nil }
+                var kept = candidate
+                kept.closeness = best
+                return kept
+            }
+            rowNote = " in the row of \"\(row)\""
+        }
+        candidates = distinct(candidates)
+        guard let top = candidates.min(by: { ($0.tier, -$0.closeness) < ($1.tier, -$1.closeness) }) else {
+            let nearby = all.prefix(3).map(\.what).joined(separator: ", ")
+            let also = row != nil && !all.isEmpty ? " (elsewhere: \(nearby))" : ""
+            return .failure(.notFound("\(capitalized(target.description)) was not found on screen\(also)."))
+        }
+        let rivals = candidates.filter { $0.tier == top.tier && $0.closeness == top.closeness && !same($0, top) }
+        if !rivals.isEmpty {
+            let list = ([top] + rivals).prefix(4).map { "\($0.what) at (\($0.box.x), \($0.box.y))" }.joined(separator: "; ")
+            return .failure(
+                .ambiguous(
+                    "\(capitalized(target.description)) is ambiguous: \(rivals.count + 1) equally good candidates\(rowNote) (\(list)); name a row or a role."
+                ))
+        }
+        let others = candidates.count - 1
+        var note = "chose \(top.what) at (\(top.box.x), \(top.box.y), \(top.box.width)x\(top.box.height))\(rowNote): \(top.tier.why)"
+        if let via = top.element?.via { note += ", clicked through \(via)" }
+        if others > 0 {
+            let next = candidates.filter { !same($0, top) }.min { $0.tier < $1.tier }!
+            note += "; over \(others) other(s), best \(next.what) (\(next.tier.why))"
+        }
+        return .success(Resolution(point: top.box.center, box: top.box, element: top.element, note: note))
+    }
+
+    /// How close a candidate is to a row anchor, or nil when it is not in that row. On the web
+    /// by the page's structure (the depth of the element both sit in, as long as it is not a list
+    /// of separate items), else by sharing the row on screen.
+    static func closeness(_ candidate: Candidate, _ anchor: TextMatch, content: ScreenContent) -> Int? {
+        let geometric = TextSearch.sameRow(candidate.box, anchor.box) || bandContains(anchor.box, candidate.box, width: content.image.width)
+        guard let structure = content.structure, let node = candidate.node, let anchorNode = structureNode(of: anchor.box, in: structure) else {
+            return geometric ? 1_000 - abs(candidate.box.midX - anchor.box.midX) / 10 : nil
+        }
+        let common = structure.commonAncestor(node, anchorNode)
+        let depth = structure.nodes[common].depth
+        if common == node || common == anchorNode { return depth }
+        guard let a = structure.branch(of: common, toward: anchorNode), let c = structure.branch(of: common, toward: node) else { return depth }
+        if separateItems(a, c, structure) { return nil }
+        return depth
+    }
+
+    /// Whether two children of one element are separate items of a list (two list items, two
+    /// table rows, two cards), not parts of one item: the same kind of element, stacked, or side by
+    /// side but each holding more than one thing.
+    static func separateItems(_ a: Int, _ c: Int, _ structure: PageStructure) -> Bool {
+        let na = structure.nodes[a], nc = structure.nodes[c]
+        guard na.tag == nc.tag, na.classes == nc.classes else { return false }
+        if [ElementRole.listitem, .row].contains(na.role) { return true }
+        if na.role == .cell || ["TD", "TH"].contains(na.tag) { return false }
+        guard let ba = na.box, let bc = nc.box else { return true }
+        let sideBySide = ba.verticalOverlap(with: bc) >= 0.5
+        if !sideBySide { return true }
+        // Side by side: cells of one row hold one thing each; cards hold several.
+        func parts(_ n: Int) -> Int { structure.runs.filter { structure.isAncestor(n, of: $0.element) }.count }
+        return parts(a) > 1 || parts(c) > 1
+    }
+
+    /// The full-width strip of screen around `anchor`'s row: a checkbox drawn a little above or
+    /// below the text's centre still belongs to it.
+    static func bandContains(_ anchor: Rect, _ box: Rect, width: Int) -> Bool {
+        let half = max(anchor.height, 16) + 4
+        return abs(box.midY - anchor.midY) <= half && box.height <= 3 * half
+    }
+
+    /// Candidates without duplicates: a text and the control it labels, one element found twice.
+    static func distinct(_ candidates: [Candidate]) -> [Candidate] {
+        var kept: [Candidate] = []
+        for c in candidates.sorted(by: { $0.tier < $1.tier }) where !kept.contains(where: { same($0, c) }) { kept.append(c) }
+        return kept
+    }
+
+    static func same(_ a: Candidate, _ b: Candidate) -> Bool {
+        if let x = a.element?.node, let y = b.element?.node { return x == y }
+        guard let overlap = a.box.intersection(b.box) else { return false }
+        return overlap.area * 2 >= min(a.box.area, b.box.area)
+    }
+
+    static func capitalized(_ s: String) -> String { s.prefix(1).uppercased() + s.dropFirst() }
+}
