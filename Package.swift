@@ -34,12 +34,15 @@ let package = Package(
         .target(name: "Reports", dependencies: ["Judge", "Suite", "Imaging"]),
         .target(
             name: "Runner",
-            dependencies: ["Scoring", "HTTP", "JSON", "DevTools", "Desktop", "Perception", "Sandbox", "Judge", "Suite", "Reports", "Processes", "Imaging"]),
+            dependencies: ["Scoring", "HTTP", "JSON", "DevTools", "Desktop", "Perception", "Sandbox", "Judge", "Suite", "Reports", "Processes", "Imaging"],
+            exclude: ["Bench"]),
         .executableTarget(name: "appjudge", dependencies: ["Runner"]),
 
         .target(name: "TestSupport", dependencies: ["Imaging", "Desktop", "Processes", "HTTP", "JSON"], path: "Tests/TestSupport"),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"]),
         .testTarget(name: "PerceptionTests", dependencies: ["Perception", "Imaging", "TestSupport"]),
+        .testTarget(
+            name: "BrowserTests", dependencies: ["Perception", "Sandbox", "Desktop", "DevTools", "Imaging", "Processes", "Suite", "TestSupport"]),
         .testTarget(name: "DesktopTests", dependencies: ["Desktop", "Imaging", "Processes", "TestSupport"]),
         .testTarget(name: "SuiteTests", dependencies: ["Suite", "TestSupport"]),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "Suite", "Processes", "TestSupport"]),

@@ -94,7 +94,7 @@ def main():
                 report(status_dir, "ready", {"port": port, "listening": ports})
                 print(port)
                 return 0
-        time.sleep(0.1)
+        time.sleep(0.02)
     what = f"ports {seen} listen but {path} never answered" if seen else "no port was ever listening"
     report(status_dir, "failure", {"class": "not_ready", "reason": f"not ready within {os.environ.get('APPJUDGE_READY_TIMEOUT', '45')} s: {what}"})
     return 1

@@ -4,7 +4,7 @@ public struct Ink: Sendable, Equatable {
     public var background: RGB
     /// Pixels that differ clearly from the background (a channel by 40 or more): text a person reads.
     public var clear: Int
-    /// Pixels that differ at all (a channel by 12 or more): faint text counts here too.
+    /// Pixels that differ at all (a channel by 6 or more): faint text counts here too.
     public var faint: Int
     public var area: Int
 
@@ -51,7 +51,7 @@ extension Image {
                 var i = (y * width + r.x) * 4
                 for _ in 0..<r.width {
                     let d = max(abs(Int(p[i]) - bg.0), abs(Int(p[i + 1]) - bg.1), abs(Int(p[i + 2]) - bg.2))
-                    if d >= 12 { faint += 1 }
+                    if d >= 6 { faint += 1 }
                     if d >= 40 { clear += 1 }
                     i += 4
                 }

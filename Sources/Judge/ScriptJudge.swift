@@ -188,6 +188,13 @@ public struct ScriptJudge: Sendable {
             }
             return (start, Point(x: x, y: y), "at (\(x), \(y))")
         }
+        if case .mark = target {
+            // A number names an element of the frame the agent saw: it is never looked up again later.
+            switch try TargetResolver.resolve(target, in: start.content, marks: try start.marks()) {
+            case .success(let resolution): return (start, resolution.point, resolution.note)
+            case .failure(let failure): throw CaseFailure(reason: failure.reason, evidence: Evidence(frames: [start.id]))
+            }
+        }
         var observation = start
         let deadline = Date().addingTimeInterval(patience)
         var hovered = false
@@ -304,6 +311,13 @@ public struct ScriptJudge: Sendable {
                 // More than one in the row still means one is there.
                 return (.holds, why, anchors)
             case .failure(.notFound):
+                // Not part of the same item, but side by side on screen is a row too (cards of
+                // a pricing table): what the first vocabulary's row always meant.
+                for anchor in anchors {
+                    if let hit = TextSearch.find(text, inRowOf: anchor.box, in: reading).first {
+                        return (.holds, "found \"\(hit.text)\" beside \"\(anchor.text)\" on screen", [anchor, hit])
+                    }
+                }
                 return (.fails, "no \"\(text)\" on the row of \"\(anchors[0].text)\"", anchors)
             }
         case .field(let name, let value):

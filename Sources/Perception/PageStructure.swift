@@ -54,6 +54,17 @@ public struct PageStructure: Sendable {
         return nil
     }
 
+    /// The box of everything `node` draws: its own box joined with its descendants' (a label
+    /// with no size of its own whose ::before draws a glyph).
+    public func drawnBox(of node: Int) -> Rect? {
+        var box = nodes[node].box.flatMap { $0.area > 0 ? $0 : nil }
+        for i in (node + 1)..<nodes.count {
+            guard let b = nodes[i].box, b.area > 0, nodes[i].styleVisible, isAncestor(node, of: i) else { continue }
+            box = box.map { $0.union(b) } ?? b
+        }
+        return box
+    }
+
     /// The nearest node from `node` up (itself included) that has a role in the accessibility tree
     /// and satisfies `where`.
     public func enclosing(_ node: Int, where test: (PageNode) -> Bool) -> Int? {

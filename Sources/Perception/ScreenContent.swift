@@ -74,6 +74,7 @@ public final class ScreenContent: @unchecked Sendable {
     private let recognize: () throws(OCRError) -> TextReading
     private let lock = NSLock()
     private var shownRuns: [Int]?
+    private var shownTextCache: [TextRun]?
     private var elementCache: [ScreenElement]?
     private var readingCache: (text: TextReading, content: TextReading)?
     private var pixels: TextReading?
@@ -151,13 +152,14 @@ public final class ScreenContent: @unchecked Sendable {
         guard let structure else { return (TextReading(words: []), TextReading(words: [])) }
         let shown = try shownRunIndices(structure)
         var words: [Word] = []
-        for i in shown { words += Self.words(of: structure.runs[i]) }
+        for run in try shownText() { words += Self.words(of: run) }
         let text = TextReading(words: words, exact: true)
         // Controls whose name no shown text of theirs spells out: an icon button, a checkbox
         // labelled only for assistive technology. A person sees them as that control.
         var named = words
         let runsByElement = Dictionary(grouping: shown.map { structure.runs[$0] }, by: \.element)
         for element in try elements() where element.role.isControl && !element.role.isField && !element.name.isEmpty && element.via == nil {
+            
             guard let node = element.node else { continue }
             let own = runsByElement.filter { structure.isAncestor(node, of: $0.key) }.flatMap(\.value).map(\.text).joined(separator: " ")
             if TextSearch.tokens(of: own).joined() == TextSearch.tokens(of: element.name).joined() { continue }
@@ -168,6 +170,31 @@ public final class ScreenContent: @unchecked Sendable {
         readingCache = result
         lock.unlock()
         return result
+    }
+
+    /// The text shown on the web, as runs: the page's own text, and the placeholder of every
+    /// shown empty field (a person reads it there until they type).
+    public func shownText() throws(PerceptionError) -> [TextRun] {
+        guard let structure else { return [] }
+        lock.lock()
+        if let shownTextCache {
+            lock.unlock()
+            return shownTextCache
+        }
+        lock.unlock()
+        var runs = try shownRunIndices(structure).map { structure.runs[$0] }
+        for element in try elements() where element.role.isField && (element.value ?? "").isEmpty {
+            guard let placeholder = element.placeholder, let node = element.node else { continue }
+            // The placeholder sits inside the field, left-aligned, one line high.
+            let height = min(element.box.height, Int(structure.nodes[node].fontSize * 1.4) + 2)
+            let box = Rect(
+                x: element.box.x + 4, y: element.box.midY - height / 2, width: max(8, element.box.width - 8), height: height)
+            runs.append(TextRun(node: node, element: node, text: placeholder, box: box))
+        }
+        lock.lock()
+        shownTextCache = runs
+        lock.unlock()
+        return runs
     }
 
     /// A run's words, each with its share of the run's box (by characters).
@@ -307,7 +334,7 @@ public final class ScreenContent: @unchecked Sendable {
             // An input drawn by its label (opacity 0, or 1 px in a corner): the label acts for it.
             guard role.isControl else { continue }
             for label in node.labels {
-                guard let box = structure.nodes[label].box, box.area > 0, structure.nodes[label].styleVisible, mostlyInside(box, structure.viewport),
+                guard let box = structure.drawnBox(of: label), structure.nodes[label].styleVisible, mostlyInside(box, structure.viewport),
                     image.ink(in: box).isClear
                 else { continue }
                 element.box = box

@@ -109,7 +109,7 @@ public enum TargetResolver {
         for match in TextSearch.find(phrase, in: reading) {
             // Text inside a control that is itself a candidate is that control's label.
             if found.contains(where: { $0.element != nil && $0.box.contains(match.box.center) }) { continue }
-            let node = content.structure.flatMap { structureNode(of: match.box, in: $0) }
+            let node = try structureNode(of: match.box, in: content)
             let whole = isWhole(match, reading: reading, node: node, content: content)
             let control = !reading.exact && reading.words.contains { $0.control && $0.box.intersection(match.box) != nil }
             let tier: Tier = control ? (whole ? .wholeControl : .partControl) : (whole ? .wholeText : .partText)
@@ -157,8 +157,8 @@ public enum TargetResolver {
     }
 
     /// The structure node of the text run under `box`.
-    static func structureNode(of box: Rect, in structure: PageStructure) -> Int? {
-        structure.runs.first { $0.box.contains(box.center) || box.contains($0.box.center) }?.element
+    static func structureNode(of box: Rect, in content: ScreenContent) throws(PerceptionError) -> Int? {
+        try content.shownText().first { $0.box.contains(box.center) || box.contains($0.box.center) }?.element
     }
 
     /// Whether a text match is all of its text: all of the element's shown words on the web,
@@ -167,12 +167,11 @@ public enum TargetResolver {
         let matched = TextSearch.tokens(of: match.text)
         if let structure = content.structure, let node {
             // The innermost element that holds every run of the match, and all its text.
-            let inside = structure.runs.filter { match.box.intersection($0.box) != nil }
+            let shown = (try? content.shownText()) ?? []
+            let inside = shown.filter { match.box.intersection($0.box) != nil }
             var holder = node
             for run in inside { holder = structure.commonAncestor(holder, run.element) }
-            let all = structure.runs.filter { run in
-                structure.isAncestor(holder, of: run.element) && reading.words.contains { $0.box.intersection(run.box) != nil }
-            }
+            let all = shown.filter { structure.isAncestor(holder, of: $0.element) }
             return TextSearch.tokens(of: all.map(\.text).joined(separator: " ")) == matched
         }
         guard let line = reading.lines.first(where: { $0.box.intersection(match.box) != nil }) else { return false }
@@ -232,7 +231,7 @@ public enum TargetResolver {
     /// of separate items), else by sharing the row on screen.
     static func closeness(_ candidate: Candidate, _ anchor: TextMatch, content: ScreenContent) -> Int? {
         let geometric = TextSearch.sameRow(candidate.box, anchor.box) || bandContains(anchor.box, candidate.box, width: content.image.width)
-        guard let structure = content.structure, let node = candidate.node, let anchorNode = structureNode(of: anchor.box, in: structure) else {
+        guard let structure = content.structure, let node = candidate.node, let anchorNode = (try? structureNode(of: anchor.box, in: content)) ?? nil else {
             return geometric ? 1_000 - abs(candidate.box.midX - anchor.box.midX) / 10 : nil
         }
         let common = structure.commonAncestor(node, anchorNode)

@@ -76,6 +76,8 @@ public struct ReportLocation: Sendable {
 public final class Evaluation: @unchecked Sendable {
     public let options: EvaluationOptions
     let interrupt: Interrupt
+    /// The running evaluation's trace, for events deep inside a case.
+    private var trace: TraceWriter?
     /// Called after each case, for progress output.
     public var onCase: (@Sendable (CaseResult) -> Void)?
     /// Called once the input is checked and the displays are up, before the first case.
@@ -126,6 +128,7 @@ public final class Evaluation: @unchecked Sendable {
             throw .infrastructure("Cannot write the report folder \(location.directory.path): \(error.localizedDescription)")
         }
         let trace = TraceWriter(url: location.trace)
+        self.trace = trace
         var agentJudge: AgentJudge?
         if let options = options.agent {
             let mode: ModelClient.Mode
@@ -373,6 +376,7 @@ public final class Evaluation: @unchecked Sendable {
             return failed(problem.failureClass, "The app did not come up: \(problem).")
         }
         let ready = Date().timeIntervalSince(start)
+        trace?.record("app_ready", ["case": testCase.id, "seconds": ready].merging(app.launchTimes.map { ($0.0, $0.1 as any Sendable) }) { a, _ in a })
         // Desktop apps are read with their buttons too: toolkits draw key grids tesseract's page
         // layout skips.
         let ocr: any TextRecognizer = prepared.plan.kind == .desktop ? ButtonAwareOCR(station.ocr) : station.ocr

@@ -52,6 +52,16 @@ final class SandboxedApp: AppSession, @unchecked Sendable {
     private var page: (browser: BrowserJail, page: BrowserPage)?
     /// The page's structure, read over DevTools (web apps).
     private(set) var structure: (any StructureSource)?
+    /// Seconds each part of the last launch took, for the trace: the sandbox and the page's
+    /// window, the app until it answered, the page's load, its first paint.
+    private(set) var launchTimes: [(String, Double)] = []
+    private var launchedAt = Date()
+
+    private func mark(_ phase: String) {
+        let now = Date()
+        launchTimes.append((phase, now.timeIntervalSince(launchedAt)))
+        launchedAt = now
+    }
 
     init(prepared: PreparedApp, station: Station, caseName: String, log: String, browserTimeout: Double) {
         self.prepared = prepared
@@ -65,6 +75,8 @@ final class SandboxedApp: AppSession, @unchecked Sendable {
 
     /// Starts the sandbox. Throws only for AppJudge's own faults.
     func launch() throws(SandboxError) {
+        launchTimes = []
+        launchedAt = Date()
         let instance = try prepared.workspace.instance(named: caseName)
         var jail = Jail(work: instance.app, support: prepared.support, etc: prepared.etc, limits: prepared.limits)
         jail.readOnly = instance.shared
@@ -98,6 +110,12 @@ final class SandboxedApp: AppSession, @unchecked Sendable {
         } catch {
             throw .launchFailed(error.description)
         }
+        if isWeb {
+            // The page's context and window are made while the app boots; only the navigation waits for it.
+            let browser = try station.liveBrowser()
+            if let blank = try? browser.preparePage() { page = (browser, blank) }
+        }
+        mark("sandbox")
     }
 
     /// Waits until the app is ready to be tested; returns why not otherwise.
@@ -124,25 +142,32 @@ final class SandboxedApp: AppSession, @unchecked Sendable {
                 return .infrastructure("the sandbox ended with \(ended) before starting the app")
             }
             if Date() >= deadline { return .notReady("the app did not become ready within \(Int(prepared.limits.startSeconds)) s") }
-            usleep(50_000)
+            usleep(10_000)
         }
         // The server answers; the worker's browser opens the page in a fresh context.
         guard let port = statusFile("ready")?["port"] as? Int else { return .infrastructure("the launcher reported no port") }
+        mark("server")
         let browser: BrowserJail
-        do {
-            browser = try station.liveBrowser()
-        } catch {
-            return .infrastructure("the browser could not be started: \(error)")
-        }
         let opened: BrowserPage
         do {
-            opened = try browser.openPage("http://127.0.0.1:\(port)\(prepared.plan.entryPath)", timeout: browserTimeout)
+            if let page {
+                (browser, opened) = page
+            } else {
+                browser = try station.liveBrowser()
+                opened = try browser.preparePage()
+                page = (browser, opened)
+            }
+        } catch {
+            return .infrastructure("the browser could not open a page: \(error)")
+        }
+        do {
+            try browser.navigate(opened, to: "http://127.0.0.1:\(port)\(prepared.plan.entryPath)", timeout: browserTimeout)
         } catch {
             if let ended = exitDescription() { return .launchFailed(ended) }
             if case .rejected(_, _, let why) = error { return .launchFailed("the browser could not open the app's page: \(why)") }
             return .infrastructure("the browser did not open the page: \(error)")
         }
-        page = (browser, opened)
+        mark("page")
         structure = BrowserStructure(devtools: browser.devtools, session: opened.session)
         // A freshly opened window shows a flat colour until the page paints: wait for content,
         // then for it to settle. A page that stays blank is judged as it is.
@@ -152,7 +177,10 @@ final class SandboxedApp: AppSession, @unchecked Sendable {
             if let ended = exitDescription() { return .launchFailed(ended) }
             guard let settled = try? station.display.waitUntilSettled(timeout: max(0.1, contentDeadline.timeIntervalSinceNow), stableFrames: 3)
             else { return .infrastructure("the screen could not be captured") }
-            if !settled.frame.cropped(to: inside).isUniform { return nil }
+            if !settled.frame.cropped(to: inside).isUniform {
+                mark("paint")
+                return nil
+            }
             usleep(30_000)
         }
         return nil

@@ -108,6 +108,19 @@ public final class BrowserJail: @unchecked Sendable {
     /// Opens `url` in a fresh browser context, fullscreen, and waits (at most `timeout`) until
     /// the page has loaded. A navigation the browser refuses throws with its reason.
     public func openPage(_ url: String, timeout: Double) throws(DevToolsError) -> BrowserPage {
+        let page = try preparePage()
+        do {
+            try navigate(page, to: url, timeout: timeout)
+        } catch {
+            closePage(page)
+            throw error
+        }
+        return page
+    }
+
+    /// A fresh browser context with a blank fullscreen window, attached: made while the app is
+    /// still starting, so only the navigation is left once it answers.
+    public func preparePage() throws(DevToolsError) -> BrowserPage {
         let context = try devtools.call("Target.createBrowserContext", ["disposeOnDetach": false])["browserContextId"]?.string
         guard let context else { throw .malformed("Target.createBrowserContext gave no browserContextId") }
         do throws(DevToolsError) {
@@ -118,20 +131,25 @@ public final class BrowserJail: @unchecked Sendable {
             guard let target else { throw .malformed("Target.createTarget gave no targetId") }
             let session = try devtools.call("Target.attachToTarget", ["targetId": .string(target), "flatten": true])["sessionId"]?.string
             guard let session else { throw .malformed("Target.attachToTarget gave no sessionId") }
-            let page = BrowserPage(context: context, target: target, session: session)
             _ = try devtools.call("Page.enable", session: session)
-            let navigation = try devtools.call("Page.navigate", ["url": .string(url)], session: session)
-            if let error = navigation["errorText"]?.string, !error.isEmpty {
-                throw .rejected(method: "Page.navigate", code: 0, message: error)
-            }
-            // A page whose load never ends (a resource that hangs) is judged as it is.
-            _ = try devtools.waitForEvent("Page.loadEventFired", session: session, timeout: timeout)
-            _ = try? devtools.call("Target.activateTarget", ["targetId": .string(target)])
-            return page
+            return BrowserPage(context: context, target: target, session: session)
         } catch {
             _ = try? devtools.call("Target.disposeBrowserContext", ["browserContextId": .string(context)])
             throw error
         }
+    }
+
+    /// Loads `url` in `page` and waits (at most `timeout`) for its load event; a navigation the
+    /// browser refuses throws with its reason.
+    public func navigate(_ page: BrowserPage, to url: String, timeout: Double) throws(DevToolsError) {
+        devtools.dropEvents(session: page.session)
+        let navigation = try devtools.call("Page.navigate", ["url": .string(url)], session: page.session)
+        if let error = navigation["errorText"]?.string, !error.isEmpty {
+            throw .rejected(method: "Page.navigate", code: 0, message: error)
+        }
+        // A page whose load never ends (a resource that hangs) is judged as it is.
+        _ = try devtools.waitForEvent("Page.loadEventFired", session: page.session, timeout: timeout)
+        _ = try? devtools.call("Target.activateTarget", ["targetId": .string(page.target)])
     }
 
     /// Closes a case's page and its browser context: everything it stored goes with it.

@@ -166,4 +166,21 @@ struct HostileTests {
         #expect(!html.contains("<img src=x"))
         expectNothingLeftBehind()
     }
+
+    /// The browser reads the page over a DevTools pipe and shares only a network namespace with
+    /// the app: the app's processes cannot see the browser's processes (so not its pipe), find no
+    /// debugging port and no X display, and the case they try to turn stays failed.
+    @Test func theBrowsersChannelCannotBeUsedToChangeAVerdict() throws {
+        let (result, json, out) = try evaluateCounter("hostile/devtools-channel")
+        defer { try? FileManager.default.removeItem(at: out) }
+        #expect(json["status"] as? String == "completed", "\(result.output)")
+        #expect(failing(json) == ["increment"], "\(result.output)")
+        let attack = log(out, "increment")
+        #expect(attack.contains("### round"), "\(attack.prefix(600))")
+        #expect(attack.contains("BLOCKED no chromium process is visible"), "\(attack.prefix(1200))")
+        #expect(attack.contains("BLOCKED connect 127.0.0.1:9222"), "\(attack.prefix(1200))")
+        #expect(attack.contains("BLOCKED DISPLAY is None"), "\(attack.prefix(1200))")
+        #expect(!attack.contains("SUCCEEDED"), "\(attack)")
+        expectNothingLeftBehind()
+    }
 }

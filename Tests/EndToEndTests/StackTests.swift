@@ -25,7 +25,7 @@ struct StackTests {
             ("stacks/node-server", "node", "exec npm run start"),
             ("stacks/node-fixed-port", "node", "exec npm run dev"),
             ("stacks/node-daemon", "node", "exec npm run start"),
-            ("stacks/node-build-static", "node", "python3 -m http.server"),
+            ("stacks/node-build-static", "node", "static-server.py"),
             ("stacks/python-web-stdlib", "python-web", "exec python3 app.py"),
             ("stacks/python-package", "python-web", "exec python3 -m counterapp"),
             ("stacks/appjudge-json", "hints", "python3 srv/serve.py --listen 7000"),

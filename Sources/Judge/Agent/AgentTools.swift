@@ -60,7 +60,8 @@ public enum AgentTools {
     // Schemas stay terse because they ride along with every request; the conventions they
     // share (pixels of the screenshot, or a visible text and its row) are in the system prompt.
     static let point: [(String, JSONValue)] = [
-        ("x", ["type": "integer"]), ("y", ["type": "integer"]), ("text", ["type": "string"]), ("row", ["type": "string"]),
+        ("element", ["type": "integer"]), ("x", ["type": "integer"]), ("y", ["type": "integer"]), ("text", ["type": "string"]),
+        ("row", ["type": "string"]),
     ]
 
     static func object(_ properties: [(String, JSONValue)], required: [String] = []) -> JSONValue {
@@ -70,10 +71,10 @@ public enum AgentTools {
     }
 
     public static let specs: [ToolSpec] = [
-        ToolSpec(name: "click", description: "Left-click x,y or a visible text.", parameters: object(point)),
-        ToolSpec(name: "double_click", description: "Double-click x,y or a text.", parameters: object(point)),
-        ToolSpec(name: "right_click", description: "Right-click x,y or a text.", parameters: object(point)),
-        ToolSpec(name: "move", description: "Hover over x,y or a text.", parameters: object(point)),
+        ToolSpec(name: "click", description: "Left-click an element, x,y or a visible text.", parameters: object(point)),
+        ToolSpec(name: "double_click", description: "Double-click an element, x,y or a text.", parameters: object(point)),
+        ToolSpec(name: "right_click", description: "Right-click an element, x,y or a text.", parameters: object(point)),
+        ToolSpec(name: "move", description: "Hover over an element, x,y or a text.", parameters: object(point)),
         ToolSpec(
             name: "drag", description: "Drag from one point to another.",
             parameters: object(
@@ -146,6 +147,10 @@ public enum AgentTools {
             return .point(x: p.x, y: p.y)
         }
         func target() throws(ToolError) -> Target {
+            if let n = try int("element") {
+                guard n >= 1 else { throw ToolError("element numbers start at 1") }
+                return .mark(n)
+            }
             if let text = args["text"]?.string, !text.trimmingCharacters(in: .whitespaces).isEmpty {
                 guard text.count <= 200 else { throw ToolError("text is longer than 200 characters") }
                 return .text(text, row: args["row"]?.string.flatMap { $0.isEmpty ? nil : $0 })

@@ -1,0 +1,197 @@
+import Desktop
+import Foundation
+import Imaging
+import Perception
+import Suite
+import TestSupport
+import Testing
+
+/// The browser's structure fused with the pixels, on pages in the real Chromium: what counts as
+/// shown, what a field holds, and which element a target names.
+@Suite("The page's structure, confirmed by its pixels", .serialized, .timeLimit(.minutes(5)))
+struct StructureTests {
+    static let style = """
+        <meta charset="utf-8"><style>
+        body { font-family: "DejaVu Sans", sans-serif; font-size: 18px; margin: 20px; background: #ffffff; color: #222222; }
+        .card { background: #2b3345; color: #cfd8e3; padding: 10px; border-radius: 8px; margin: 8px 0; }
+        button { font-size: 16px; }
+        </style>
+        """
+
+    @Test func textThatIsNotDrawnIsNotShown() throws {
+        let page = try LivePage(
+            html: Self.style + """
+                <p>Plain words</p>
+                <div class="card"><span>Remaining: </span><span>1</span></div>
+                <p style="display:none">Display none</p>
+                <p style="visibility:hidden">Visibility hidden</p>
+                <p style="position:absolute; left:-9999px">Off to the left</p>
+                <p style="color:transparent">Transparent words</p>
+                <p style="color:#ffffff">White on white</p>
+                <p style="opacity:0">Opacity zero</p>
+                <p style="font-size:0">Zero size</p>
+                <p style="position:absolute; width:1px; height:1px; overflow:hidden; clip:rect(0 0 0 0)">Screen reader only</p>
+                <div style="position:relative"><p>Covered words</p><div style="position:absolute; inset:0; background:#ffffff"></div></div>
+                <p style="color:#f6f6f6">Barely there</p>
+                <p style="text-decoration:line-through; color:#999999">Struck through</p>
+                <p style="font-size:11px">Eleven pixels</p>
+                """)
+        defer { page.close() }
+        let content = try page.content()
+        let lines = try content.lines()
+        for shown in ["Plain words", "Remaining: 1", "Struck through", "Eleven pixels"] {
+            #expect(!TextSearch.find(shown, in: try content.content()).isEmpty, "\(shown) in \(lines)")
+        }
+        for hidden in [
+            "Display none", "Visibility hidden", "Off to the left", "Transparent words", "White on white", "Opacity zero", "Zero size",
+            "Screen reader only", "Covered words", "Barely there",
+        ] {
+            #expect(TextSearch.find(hidden, in: try content.content()).isEmpty, "\(hidden) in \(lines)")
+        }
+        // Too faint to read, but drawn: an absence check must not claim it is gone.
+        #expect(!(try content.faintlyPresent("Barely there")).isEmpty)
+        #expect((try content.faintlyPresent("White on white")).isEmpty)
+    }
+
+    @Test func whatIsTypedIsTheFieldsValueNotContent() throws {
+        let page = try LivePage(
+            html: Self.style + """
+                <label for="t">Add something:</label> <input id="t" placeholder="New task"> <button>Add</button>
+                <p>Items: none</p>
+                """)
+        defer { page.close() }
+        let before = try page.content()
+        guard case .success(let field) = try TargetResolver.resolve(.text("New task"), in: before) else {
+            Issue.record("no field")
+            return
+        }
+        #expect(field.element?.role == .textbox)
+        try page.input.click(at: field.point)
+        try page.input.type("Buy milk")
+        let after = try page.content()
+        let afterLines = try after.lines()
+        #expect(TextSearch.find("Buy milk", in: try after.content()).isEmpty, "\(afterLines)")
+        let textbox = try #require(try after.elements().first { $0.role == .textbox })
+        #expect(textbox.value == "Buy milk")
+        #expect(textbox.name == "Add something:")
+        #expect(textbox.placeholder == "New task")
+        // "Add" is the button, not the first word of the label.
+        guard case .success(let add) = try TargetResolver.resolve(.text("Add"), in: after) else {
+            Issue.record("Add not resolved")
+            return
+        }
+        #expect(add.element?.role == .button, "\(add.note)")
+        #expect(add.note.contains("button \"Add\""), "\(add.note)")
+    }
+
+    @Test func rowsIconButtonsAndStyledCheckboxes() throws {
+        let page = try LivePage(
+            html: Self.style + """
+                <style>
+                  ul { list-style: none; padding: 0; }
+                  li { display: flex; gap: 12px; align-items: center; padding: 6px; }
+                  .toggle { opacity: 0; width: 28px; height: 28px; margin: 0; position: absolute; }
+                  .circle { width: 24px; height: 24px; border: 2px solid #5dc2af; border-radius: 50%; }
+                  .destroy { display: none; }
+                  li:hover .destroy { display: inline-block; }
+                  #all { width: 1px; height: 1px; opacity: 0; position: absolute; left: 0; top: 0; }
+                  #all + label { font-size: 0; }
+                  #all + label::before { content: "❯"; font-size: 22px; color: #444; }
+                </style>
+                <input id="all" type="checkbox"><label for="all">Mark all as complete</label>
+                <ul>
+                  <li><input class="toggle" type="checkbox" aria-label="Done"><span class="circle"></span><span>Buy milk</span>
+                      <button aria-label="Delete">×</button><button class="destroy">Remove</button></li>
+                  <li><input class="toggle" type="checkbox" aria-label="Done" checked><span class="circle"></span><span>Walk dog</span>
+                      <button aria-label="Delete">×</button><button class="destroy">Remove</button></li>
+                </ul>
+                """)
+        defer { page.close() }
+        let content = try page.content()
+        // The icon buttons are named by their aria-label; two of them need a row to choose.
+        if case .failure(let failure) = try TargetResolver.resolve(.element(ElementQuery(name: "Delete")), in: content) {
+            #expect(failure.reason.contains("ambiguous"), "\(failure)")
+        } else {
+            Issue.record("two Delete buttons resolved without a row")
+        }
+        guard case .success(let delete) = try TargetResolver.resolve(.element(ElementQuery(name: "Delete", row: "Walk dog")), in: content) else {
+            Issue.record("Delete in the row of Walk dog")
+            return
+        }
+        let walk = try #require(TextSearch.find("Walk dog", in: try content.text()).first)
+        #expect(abs(delete.point.y - walk.box.midY) < 20, "\(delete.note)")
+        // The transparent checkbox over its drawn circle is shown and ticked as the tree says.
+        guard case .success(let done) = try TargetResolver.resolve(.element(ElementQuery(role: .checkbox, row: "Walk dog")), in: content) else {
+            Issue.record("the styled checkbox")
+            return
+        }
+        #expect(done.element?.states.checked == true)
+        // A checkbox drawn only by its label (zero font size, a glyph before it) is clicked there.
+        guard case .success(let all) = try TargetResolver.resolve(.element(ElementQuery(role: .checkbox, name: "Mark all as complete")), in: content)
+        else {
+            let s = try #require(content.structure)
+            let nodes = s.nodes.enumerated().filter { $0.1.role == .checkbox || $0.1.tag == "LABEL" || $0.1.tag == "::before" }.map { "\($0.0) \($0.1.tag) \($0.1.role as Any) box \($0.1.box as Any) labels \($0.1.labels) parent \($0.1.parent as Any) vis \($0.1.styleVisible)" }
+            Issue.record("Mark all as complete: \(nodes)")
+            return
+        }
+        #expect(all.element?.via == "its label", "\(all.note)")
+        // The "Remove" buttons appear only under the pointer.
+        #expect(try content.elements().allSatisfy { $0.name != "Remove" })
+        try page.input.move(to: walk.box.center)
+        let hovered = try page.content()
+        guard case .success(let remove) = try TargetResolver.resolve(.text("Remove", row: "Walk dog"), in: hovered) else {
+            Issue.record("Remove after hovering: \(try hovered.elements().map(\.label)) \(try hovered.lines())")
+            return
+        }
+        #expect(abs(remove.point.y - walk.box.midY) < 20)
+    }
+
+    @Test func rowsAreTheItemsOfTheirList() throws {
+        let page = try LivePage(
+            html: Self.style + """
+                <style> .grid { display: flex; gap: 16px; } .item { border: 1px solid #888; padding: 8px; width: 200px; } </style>
+                <table><tr><td>Buy milk</td><td>2 l</td><td><button>Edit</button></td></tr>
+                       <tr><td>Walk dog</td><td>1 h</td><td><button>Edit</button></td></tr></table>
+                <div class="grid">
+                  <div class="item"><h3>Red card</h3><p>A red thing</p><button>Open</button></div>
+                  <div class="item"><h3>Blue card</h3><p>A blue thing</p></div>
+                  <div class="item"><h3>Green card</h3><p>A green thing</p><button>Open</button></div>
+                </div>
+                """)
+        defer { page.close() }
+        let content = try page.content()
+        guard case .success(let edit) = try TargetResolver.resolve(.text("Edit", row: "Walk dog"), in: content) else {
+            Issue.record("Edit in a table row")
+            return
+        }
+        let walk = try #require(TextSearch.find("Walk dog", in: try content.text()).first)
+        #expect(abs(edit.point.y - walk.box.midY) < 12)
+        guard case .success(let open) = try TargetResolver.resolve(.text("Open", row: "Green card"), in: content) else {
+            Issue.record("Open in a card")
+            return
+        }
+        let green = try #require(TextSearch.find("Green card", in: try content.text()).first)
+        #expect(abs(open.point.x - green.box.midX) < 120, "\(open.note)")
+        // The blue card has no button: another card's is not its own.
+        if case .success(let wrong) = try TargetResolver.resolve(.text("Open", row: "Blue card"), in: content) {
+            Issue.record("found \(wrong.note) in a card without one")
+        }
+    }
+
+    @Test func boxesStayOnTheirTextWhenThePageScrolls() throws {
+        let rows = (1...60).map { "<p>Line number \($0)</p>" }.joined()
+        let page = try LivePage(html: Self.style + rows)
+        defer { page.close() }
+        try page.input.scroll(at: Point(x: 400, y: 300), dx: 0, dy: 10)
+        usleep(300_000)
+        let content = try page.content()
+        let shown = try content.content().lines.map(\.text)
+        #expect(!shown.contains("Line number 1"), "\(shown)")
+        // Each box holds the text the page says it holds: OCR of the box reads it.
+        let words = try content.ocr()
+        for line in try content.content().lines.filter({ $0.box.y > 2 }).prefix(5) {
+            let read = words.words.filter { line.box.insetBy(-3).contains($0.box.center) }.map(\.text).joined(separator: " ")
+            #expect(TextSearch.tokens(of: read) == TextSearch.tokens(of: line.text), "\(line.text) at \(line.box) read as \(read)")
+        }
+    }
+}
