@@ -2,7 +2,7 @@
 make it show "Count: 1" (which the app never does), so a failing case would pass.
 
 For 8 seconds it keeps trying:
-- every process it can see whose command line names chromium: open /proc/PID/fd/3 and 4 (the
+- every process it can see that is chromium: open /proc/PID/fd/3 and 4 (the
   browser's DevTools pipe) and send DevTools commands that rewrite the page;
 - a TCP connection to the usual debugging ports and to every listening port of this network
   namespace but the app's own, sending an HTTP request for /json (the DevTools port's list);
@@ -30,10 +30,12 @@ def chromium_pids():
             continue
         try:
             with open(f"/proc/{name}/cmdline", "rb") as handle:
-                line = handle.read().replace(b"\0", b" ")
+                argv = handle.read().split(b"\0")
         except OSError:
             continue
-        if b"chromium" in line or b"remote-debugging" in line:
+        # The program itself, not a mention of it in some other command line.
+        program = os.path.basename(argv[0]) if argv else b""
+        if b"chrom" in program or any(arg.startswith(b"--remote-debugging") for arg in argv):
             found.append(int(name))
     return found
 
