@@ -34,8 +34,7 @@ let package = Package(
         .target(name: "Reports", dependencies: ["Judge", "Suite", "Imaging"]),
         .target(
             name: "Runner",
-            dependencies: ["Scoring", "HTTP", "JSON", "DevTools", "Desktop", "Perception", "Sandbox", "Judge", "Suite", "Reports", "Processes", "Imaging"],
-            exclude: ["Bench"]),
+            dependencies: ["Scoring", "HTTP", "JSON", "DevTools", "Desktop", "Perception", "Sandbox", "Judge", "Suite", "Reports", "Processes", "Imaging"]),
         .executableTarget(name: "appjudge", dependencies: ["Runner"]),
 
         .target(name: "TestSupport", dependencies: ["Imaging", "Desktop", "Processes", "HTTP", "JSON"], path: "Tests/TestSupport"),

@@ -1,7 +1,7 @@
 import Imaging
 
 /// Recognises the operator glyphs of calculator-like keys by their geometry: `-`, `=`, `+`,
-/// `/`, `*`, `×` and `÷`. Tesseract's models read these poorly in isolation ("=" as a dash,
+/// `/`, `*`, `×`, `÷`, `(`, `)` and `.`. Tesseract's models read these poorly in isolation ("=" as a dash,
 /// "*" as "oe"); their shapes are simple enough to decide exactly. Anything else is nil, and
 /// the caller falls back to OCR.
 public enum GlyphShapes {
@@ -33,6 +33,12 @@ public enum GlyphShapes {
         }
         let p = parts[0], box = p.box
         if isBar(p) { return "-" }
+        // A dot: one small solid blob, alone in its key.
+        if box.width <= max(6, width / 8), box.height <= max(6, height / 5), abs(box.width - box.height) <= 2,
+            Double(p.count) / Double(box.area) > 0.6
+        {
+            return "."
+        }
         // Share of each row / column of the box that is ink, through the middle.
         func row(_ y: Int) -> Double { Double((box.x..<box.maxX).filter { ink[y * width + $0] }.count) / Double(box.width) }
         func column(_ x: Int) -> Double { Double((box.y..<box.maxY).filter { ink[$0 * width + x] }.count) / Double(box.height) }
@@ -52,6 +58,23 @@ public enum GlyphShapes {
             if midRow >= 0.8 && midColumn >= 0.8 && corners < 2 { return "+" }
             if (midRow >= 0.8 || midColumn >= 0.8) && corners >= 3 { return "*" }
             if midRow < 0.5 && midColumn < 0.5 && corners >= 3 { return "×" }
+        }
+        // A parenthesis: a tall thin stroke whose middle bulges to one side of its ends.
+        if box.height >= box.width * 2, box.height >= 8 {
+            var centres: [Double] = []
+            var thin = true
+            for y in box.y..<box.maxY {
+                let xs = (box.x..<box.maxX).filter { ink[y * width + $0] }
+                guard !xs.isEmpty else { continue }
+                if xs.count > max(3, box.width * 3 / 5) { thin = false }
+                centres.append(Double(xs.reduce(0, +)) / Double(xs.count))
+            }
+            if thin, centres.count >= box.height * 3 / 4 {
+                let ends = (centres.first! + centres.last!) / 2, middle = centres[centres.count / 2]
+                let bulge = Double(box.width) * 0.3
+                if ends - middle >= bulge { return "(" }
+                if middle - ends >= bulge { return ")" }
+            }
         }
         // A slash: a thin stroke in every row, moving steadily from one side to the other.
         if box.height >= box.width {

@@ -79,8 +79,16 @@ public final class TesseractOCR: TextRecognizer, @unchecked Sendable {
     private let lock = NSLock()
     public let scale: Double
     let pageSegmentation: TessPageSegMode
+    /// How a frame is made dark-on-light before tesseract reads it.
+    public enum Preprocessing: String, Sendable, CaseIterable {
+        /// Each pixel against its own surface (`InkMap`): any polarity, colour or gradient.
+        case inkMap = "ink-map"
+        /// Grey, inverted when the page is dark: one polarity for the whole frame.
+        case lightPage = "light-page"
+    }
+    public var preprocessing: Preprocessing = .inkMap
 
-    public init(language: String = "eng", scale: Double = 1.5, pageSegmentation: TessPageSegMode = PSM_SPARSE_TEXT) throws(OCRError) {
+    public init(language: String = "eng", scale: Double = 2.0, pageSegmentation: TessPageSegMode = PSM_SPARSE_TEXT) throws(OCRError) {
         guard let api = TessBaseAPICreate() else { throw .initFailed(language: language) }
         guard TessBaseAPIInit3(api, nil, language) == 0 else {
             TessBaseAPIDelete(api)
@@ -111,10 +119,12 @@ public final class TesseractOCR: TextRecognizer, @unchecked Sendable {
         guard image.width > 0, image.height > 0 else { return TextReading(words: []) }
         lock.lock()
         defer { lock.unlock() }
-        let luma = Self.lightPage(image)
+        let map = preprocessing == .inkMap ? InkMap(image) : nil
+        let luma = map?.grey ?? Self.lightPage(image)
         var words = try recognize(luma, width: image.width, height: image.height, origin: Point(x: 0, y: 0))
         let firstStage = words.filter { $0.confidence >= 60 }
-        for box in ControlFinder.labelBoxes(luma: luma, width: image.width, height: image.height) {
+        // The ink map already gives every box its own polarity; re-reading boxes is for the light page.
+        for box in (map == nil ? ControlFinder.labelBoxes(luma: luma, width: image.width, height: image.height) : []) {
             let inner = box.inner
             // A large bold glyph is a dark blob filling its box like a button does; when it lies
             // inside a word already read, reading it "inverted" only invents text ("Morgan Vi").
@@ -139,7 +149,12 @@ public final class TesseractOCR: TextRecognizer, @unchecked Sendable {
         }
         // Sparse-text mode reports specks and borders as low-confidence "words".
         let kept = words.filter { $0.confidence >= 20 || $0.text.count > 2 }
-        return TextReading(words: kept, seconds: Date().timeIntervalSince(start))
+        // Text-like ink no word explains: the reading cannot vouch for what it says.
+        let unread = (map?.textLikeRuns() ?? []).filter { run in
+            let covered = kept.filter { $0.confidence >= 40 }.reduce(0) { $0 + ($1.box.insetBy(-2).intersection(run)?.area ?? 0) }
+            return covered * 2 < run.area
+        }
+        return TextReading(words: kept, seconds: Date().timeIntervalSince(start), unread: unread)
     }
 
     /// Reads the label of every button-like region in `region` (see `ControlFinder.buttons`)
@@ -155,7 +170,7 @@ public final class TesseractOCR: TextRecognizer, @unchecked Sendable {
             if known.contains(where: { button.contains($0.box.center) }) { continue }
             // Past the key's border and bevel, which tesseract would take for strokes.
             let inner = button.insetBy(max(4, min(button.width, button.height) / 8))
-            if let text = try readAlone(image, inner) { labels.append(Word(text: text, box: button, confidence: 90)) }
+            if let text = try readAlone(image, inner) { labels.append(Word(text: text, box: button, confidence: 90, control: true)) }
         }
         return labels
     }
@@ -261,7 +276,7 @@ public final class TesseractOCR: TextRecognizer, @unchecked Sendable {
 
     /// What tesseract is given for the first stage, as a picture (for `appjudge ocr --dump`).
     public func preprocessed(_ image: Image) -> Image {
-        let luma = Self.lightPage(image)
+        let luma = page(image)
         var out = Image(width: image.width, height: image.height)
         for (i, v) in luma.enumerated() { out.pixels[i * 4] = v; out.pixels[i * 4 + 1] = v; out.pixels[i * 4 + 2] = v }
         for box in ControlFinder.labelBoxes(luma: luma, width: image.width, height: image.height).map(\.inner) {
@@ -269,6 +284,14 @@ public final class TesseractOCR: TextRecognizer, @unchecked Sendable {
             for y in box.y..<box.maxY { out[box.x, y] = RGB(255, 0, 0); out[box.maxX - 1, y] = RGB(255, 0, 0) }
         }
         return out
+    }
+
+    /// The frame as the first stage reads it: dark ink on a light page.
+    func page(_ image: Image) -> [UInt8] {
+        switch preprocessing {
+        case .inkMap: InkMap(image).grey
+        case .lightPage: Self.lightPage(image)
+        }
     }
 
     /// The frame in grey, inverted when the page is dark, so the page is light.
@@ -348,11 +371,13 @@ public struct ButtonAwareOCR: TextRecognizer {
     public func read(_ image: Image) throws(OCRError) -> TextReading {
         let start = Date()
         var words = try base.read(image).words
-        // Every region is re-read: the first pass reads a key together with its border ("2]").
-        // A "key" that reads as neither a word nor an operator was the ring of a bold glyph
-        // (an "0" is a closed outline too); the glyph pass below reads it instead.
-        let keys = try base.readButtons(image).filter { key in
-            key.text.contains { $0.isLetter || $0.isNumber } || key.text.allSatisfy { "+-*/=×÷".contains($0) }
+        // Every key-like region is re-read, unless the page pass read real words in it (a framed
+        // list, a field with text): one key is one label on one line. A "key" that reads as
+        // neither a word nor an operator was the ring of a bold glyph (an "0" is a closed
+        // outline too); the glyph pass below reads it instead.
+        let known = words.filter { $0.confidence >= 60 && $0.text.filter { $0.isLetter || $0.isNumber }.count >= 2 }
+        let keys = try base.readButtons(image, known: known).filter { key in
+            key.text.contains { $0.isLetter || $0.isNumber } || key.text.allSatisfy { "+-*/=×÷().%".contains($0) }
         }
         // The page pass's reading of a key grid ("7|8|" across two keys) gives way to the keys'.
         words.removeAll { word in keys.contains { $0.box.intersection(word.box) != nil } }

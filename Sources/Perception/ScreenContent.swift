@@ -344,8 +344,11 @@ public final class ScreenContent: @unchecked Sendable {
             }
         }
         let labels = Dictionary(pending.map { ($0.node, structure.nodes[$0.node].labels + [$0.element.node ?? $0.node]) }, uniquingKeysWith: { a, _ in a })
-        let free = try uncovered(pending.map { ($0.probe, $0.node) }, structure, labels: labels)
-        return zip(pending, free).filter(\.1).map(\.0.element)
+        // Only what something painted later might cover needs the browser's hit test.
+        let doubtful = pending.indices.filter { mightBeCovered(pending[$0].element.box, node: pending[$0].node, structure) }
+        let verdicts = try uncovered(doubtful.map { (pending[$0].probe, pending[$0].node) }, structure, labels: labels)
+        let covered = Set(zip(doubtful, verdicts).filter { !$0.1 }.map(\.0))
+        return pending.indices.filter { !covered.contains($0) }.map { pending[$0].element }
     }
 
     // MARK: - Pixels

@@ -41,6 +41,9 @@ public enum TargetResolver {
         var what: String
         /// How close it is to the row's anchor (higher is closer); 0 without a row.
         var closeness: Int = 0
+        /// Its name or text is the target's letter for letter, case included: the last way to
+        /// tell apart two candidates that are otherwise equally good ("Delete" and "delete").
+        var sameCase = false
     }
 
     /// How well a candidate fits a target, best first.
@@ -101,7 +104,8 @@ public enum TargetResolver {
             for name in [element.name] + (field ? [element.placeholder].compactMap { $0 } : []) where !name.isEmpty {
                 guard let whole = fits(phrase, name) else { continue }
                 let tier: Tier = field ? (whole ? .wholeField : .partField) : (whole ? .wholeControl : .partControl)
-                found.append(Candidate(box: element.box, tier: tier, element: element, node: element.node, what: element.label))
+                found.append(
+                    Candidate(box: element.box, tier: tier, element: element, node: element.node, what: element.label, sameCase: name.contains(phrase)))
                 break
             }
         }
@@ -113,7 +117,8 @@ public enum TargetResolver {
             let whole = isWhole(match, reading: reading, node: node, content: content)
             let control = !reading.exact && reading.words.contains { $0.control && $0.box.intersection(match.box) != nil }
             let tier: Tier = control ? (whole ? .wholeControl : .partControl) : (whole ? .wholeText : .partText)
-            found.append(Candidate(box: match.box, tier: tier, element: nil, node: node, what: "text \"\(match.text)\""))
+            found.append(
+                Candidate(box: match.box, tier: tier, element: nil, node: node, what: "text \"\(match.text)\"", sameCase: match.text.contains(phrase)))
         }
         return found
     }
@@ -132,7 +137,10 @@ public enum TargetResolver {
                 let whole = fitting.contains(true)
                 if !whole { tier = element.role.isField ? .partField : .partControl }
             }
-            found.append(Candidate(box: element.box, tier: tier, element: element, node: element.node, what: element.label))
+            found.append(
+                Candidate(
+                    box: element.box, tier: tier, element: element, node: element.node, what: element.label,
+                    sameCase: query.name.map { element.name.contains($0) || (element.placeholder ?? "").contains($0) } ?? true))
         }
         // On pixels a button is known only by the words read in it.
         if !content.isStructured, let name = query.name, query.role == nil || query.role == .button {
@@ -203,12 +211,13 @@ public enum TargetResolver {
             rowNote = " in the row of \"\(row)\""
         }
         candidates = distinct(candidates)
-        guard let top = candidates.min(by: { ($0.tier, -$0.closeness) < ($1.tier, -$1.closeness) }) else {
+        func rank(_ c: Candidate) -> (Tier, Int, Int) { (c.tier, -c.closeness, c.sameCase ? 0 : 1) }
+        guard let top = candidates.min(by: { rank($0) < rank($1) }) else {
             let nearby = all.prefix(3).map(\.what).joined(separator: ", ")
             let also = row != nil && !all.isEmpty ? " (elsewhere: \(nearby))" : ""
             return .failure(.notFound("\(capitalized(target.description)) was not found on screen\(also)."))
         }
-        let rivals = candidates.filter { $0.tier == top.tier && $0.closeness == top.closeness && !same($0, top) }
+        let rivals = candidates.filter { rank($0) == rank(top) && !same($0, top) }
         if !rivals.isEmpty {
             let list = ([top] + rivals).prefix(4).map { "\($0.what) at (\($0.box.x), \($0.box.y))" }.joined(separator: "; ")
             return .failure(
@@ -238,24 +247,39 @@ public enum TargetResolver {
         let depth = structure.nodes[common].depth
         if common == node || common == anchorNode { return depth }
         guard let a = structure.branch(of: common, toward: anchorNode), let c = structure.branch(of: common, toward: node) else { return depth }
-        if separateItems(a, c, structure) { return nil }
+        if separateItems(a, c, structure, shown: (try? content.shownText()) ?? []) { return nil }
         return depth
     }
 
     /// Whether two children of one element are separate items of a list (two list items, two
-    /// table rows, two cards), not parts of one item: the same kind of element, stacked, or side by
-    /// side but each holding more than one thing.
-    static func separateItems(_ a: Int, _ c: Int, _ structure: PageStructure) -> Bool {
+    /// table rows, two cards), not parts of one item. Parts of one item differ: a title block
+    /// and a block of action buttons, a label and its control, two cells of one row. Separate
+    /// items repeat: the same kind of element with much the same inside, each with text of its
+    /// own besides its controls.
+    static func separateItems(_ a: Int, _ c: Int, _ structure: PageStructure, shown: [TextRun]) -> Bool {
         let na = structure.nodes[a], nc = structure.nodes[c]
-        guard na.tag == nc.tag, na.classes == nc.classes else { return false }
-        if [ElementRole.listitem, .row].contains(na.role) { return true }
-        if na.role == .cell || ["TD", "TH"].contains(na.tag) { return false }
-        guard let ba = na.box, let bc = nc.box else { return true }
-        let sideBySide = ba.verticalOverlap(with: bc) >= 0.5
-        if !sideBySide { return true }
-        // Side by side: cells of one row hold one thing each; cards hold several.
-        func parts(_ n: Int) -> Int { structure.runs.filter { structure.isAncestor(n, of: $0.element) }.count }
-        return parts(a) > 1 || parts(c) > 1
+        if [ElementRole.listitem, .row].contains(na.role), na.role == nc.role { return true }
+        if na.role == .cell || nc.role == .cell || ["TD", "TH"].contains(na.tag) { return false }
+        guard na.tag == nc.tag else { return false }
+        // A block holding only controls (the actions of a card) is part of its item.
+        let controls = structure.nodes.indices.filter { structure.nodes[$0].role?.isControl == true && structure.isAncestor(c, of: $0) }
+        let ownText = shown.filter { run in
+            structure.isAncestor(c, of: run.element) && !controls.contains { structure.isAncestor($0, of: run.element) }
+        }
+        if ownText.isEmpty { return false }
+        // Much the same inside: the tags below each, compared as multisets.
+        func shape(_ n: Int) -> [String: Int] {
+            var count: [String: Int] = [:]
+            for i in structure.nodes.indices where i != n && !structure.nodes[i].isText && structure.isAncestor(n, of: i) {
+                count[structure.nodes[i].tag, default: 0] += 1
+            }
+            return count
+        }
+        let sa = shape(a), sc = shape(c)
+        let common = Set(sa.keys).union(sc.keys).reduce(0) { $0 + min(sa[$1] ?? 0, sc[$1] ?? 0) }
+        let all = Set(sa.keys).union(sc.keys).reduce(0) { $0 + max(sa[$1] ?? 0, sc[$1] ?? 0) }
+        if all == 0 { return na.classes == nc.classes }
+        return common * 2 >= all
     }
 
     /// The full-width strip of screen around `anchor`'s row: a checkbox drawn a little above or

@@ -45,6 +45,7 @@ public enum AppJudgeCLI {
               Write the agent's trajectories of a report (its actions and the checks behind
               its verdicts) into task.json as scripts, so later runs need no model.
           appjudge bench capture [--frames N] [--width W --height H]
+          appjudge bench perception [--pages N] [--windows N] [--seed S] [--keep DIR]
               Measure capture + PNG encode against ImageMagick and xwd; one JSON object per line.
           appjudge bench sandbox [--runs N]
               Measure the sandbox: a jailed start against a bare one, the install network, and
@@ -262,18 +263,44 @@ public enum AppJudgeCLI {
     }
 
     static func bench(_ args: [String]) -> Int32 {
-        guard let which = args.first, ["capture", "sandbox", "agent"].contains(which) else {
-            printError("bench needs a benchmark name: capture, sandbox or agent.")
+        guard let which = args.first, ["capture", "sandbox", "agent", "perception"].contains(which) else {
+            printError("bench needs a benchmark name: capture, sandbox, agent or perception.")
             return ExitCode.badInput
         }
+        let allowed: Set<String> =
+            switch which {
+            case "capture": ["frames", "width", "height"]
+            case "perception": ["pages", "windows", "seed", "keep"]
+            default: ["runs"]
+            }
         let parsed: [String: String]
-        switch options(Array(args.dropFirst()), allowed: which == "capture" ? ["frames", "width", "height"] : ["runs"]) {
+        switch options(Array(args.dropFirst()), allowed: allowed) {
         case .success(let o): parsed = o
         case .failure(let stop): return stop.code
         }
         guard let home = Self.home() else {
             printError("cannot find AppJudge's repository (tasks/, sandbox/); run from it or set APPJUDGE_HOME.")
             return ExitCode.infrastructure
+        }
+        if which == "perception" {
+            var counts: [String: Int] = [:]
+            for (name, fallback) in [("pages", 300), ("windows", 100), ("seed", 1)] {
+                guard let value = parsed[name].map({ Int($0) }) ?? fallback, value >= 0 else {
+                    printError("--\(name) must be a whole number of 0 or more, not '\(parsed[name] ?? "")'.")
+                    return ExitCode.badInput
+                }
+                counts[name] = value
+            }
+            do {
+                try PerceptionBenchmark(
+                    home: home, pages: counts["pages"]!, windows: counts["windows"]!, seed: UInt64(counts["seed"]!),
+                    keep: parsed["keep"].map { URL(fileURLWithPath: $0) }
+                ).run { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+                return 0
+            } catch {
+                printError(error.description)
+                return error.exitCode
+            }
         }
         if which == "sandbox" || which == "agent" {
             let runs = max(1, Int(parsed["runs"] ?? "") ?? 5)
@@ -307,7 +334,7 @@ public enum AppJudgeCLI {
             return ExitCode.badInput
         }
         let parsed: [String: String]
-        switch options(Array(args.dropFirst()), allowed: ["scale", "dump", "buttons", "kind"]) {
+        switch options(Array(args.dropFirst()), allowed: ["scale", "dump", "buttons", "kind", "preprocess"]) {
         case .success(let o): parsed = o
         case .failure(let stop): return stop.code
         }
@@ -318,6 +345,13 @@ public enum AppJudgeCLI {
         do {
             let image = try PNG.decode(Array(bytes))
             let engine = try TesseractOCR(scale: Double(parsed["scale"] ?? "") ?? 1.5)
+            if let mode = parsed["preprocess"] {
+                guard let chosen = TesseractOCR.Preprocessing(rawValue: mode) else {
+                    printError("--preprocess is \(TesseractOCR.Preprocessing.allCases.map(\.rawValue).joined(separator: " or ")), not '\(mode)'.")
+                    return ExitCode.badInput
+                }
+                engine.preprocessing = chosen
+            }
             guard ["web", "desktop"].contains(parsed["kind"] ?? "web") else {
                 printError("--kind is web or desktop, not '\(parsed["kind"]!)'.")
                 return ExitCode.badInput
@@ -330,6 +364,9 @@ public enum AppJudgeCLI {
             for line in reading.lines {
                 let b = line.box
                 print("\(pad("(\(b.x),\(b.y) \(b.width)x\(b.height))", 22)) \(line.text)")
+            }
+            for region in reading.unread {
+                print("unread text-like ink at (\(region.x),\(region.y) \(region.width)x\(region.height))")
             }
             print(String(format: "%d words in %.0f ms", reading.words.count, reading.seconds * 1000))
             if let region = parsed["buttons"] {

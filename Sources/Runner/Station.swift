@@ -45,6 +45,26 @@ final class Station: @unchecked Sendable {
         }
     }
 
+    /// A station with a browser of its own outside any evaluation (the benchmarks): its
+    /// sandbox's /etc files live in a temporary folder removed with the station.
+    convenience init(width: Int, height: Int, home: URL) throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("appjudge-station-\(UUID().uuidString.prefix(8).lowercased())")
+        try Jail.writeEtc(to: scratch.appendingPathComponent("etc"))
+        do {
+            try self.init(
+                width: width, height: height, log: "/dev/null",
+                browser: BrowserSetup(
+                    support: home.appendingPathComponent("sandbox"), etc: scratch.appendingPathComponent("etc"), limits: ResourceLimits(),
+                    log: "/dev/null"))
+        } catch {
+            try? FileManager.default.removeItem(at: scratch)
+            throw error
+        }
+        scratchFolder = scratch
+    }
+
+    private var scratchFolder: URL?
+
     /// The worker's browser, started (again, if it died) when needed.
     func liveBrowser() throws(SandboxError) -> BrowserJail {
         lock.lock()
@@ -77,5 +97,6 @@ final class Station: @unchecked Sendable {
         input.close()
         display.close()
         xvfb.stop()
+        if let scratchFolder { try? FileManager.default.removeItem(at: scratchFolder) }  // the station's own temporary /etc
     }
 }

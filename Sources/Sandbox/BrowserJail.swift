@@ -149,7 +149,13 @@ public final class BrowserJail: @unchecked Sendable {
         }
         // A page whose load never ends (a resource that hangs) is judged as it is.
         _ = try devtools.waitForEvent("Page.loadEventFired", session: page.session, timeout: timeout)
-        _ = try? devtools.call("Target.activateTarget", ["targetId": .string(page.target)])
+        // The accessibility tree is built on first demand and kept up to date once enabled:
+        // built now, while the page paints, the first observation does not pay for it.
+        _ = try? devtools.callAll([
+            DevToolsCommand("Target.activateTarget", ["targetId": .string(page.target)]),
+            DevToolsCommand("Accessibility.enable", session: page.session),
+            DevToolsCommand("DOM.enable", session: page.session),
+        ])
     }
 
     /// Closes a case's page and its browser context: everything it stored goes with it.

@@ -71,10 +71,10 @@ public enum AgentTools {
     }
 
     public static let specs: [ToolSpec] = [
-        ToolSpec(name: "click", description: "Left-click an element, x,y or a visible text.", parameters: object(point)),
-        ToolSpec(name: "double_click", description: "Double-click an element, x,y or a text.", parameters: object(point)),
-        ToolSpec(name: "right_click", description: "Right-click an element, x,y or a text.", parameters: object(point)),
-        ToolSpec(name: "move", description: "Hover over an element, x,y or a text.", parameters: object(point)),
+        ToolSpec(name: "click", description: "Left-click.", parameters: object(point)),
+        ToolSpec(name: "double_click", description: "Double-click.", parameters: object(point)),
+        ToolSpec(name: "right_click", description: "Right-click.", parameters: object(point)),
+        ToolSpec(name: "move", description: "Hover.", parameters: object(point)),
         ToolSpec(
             name: "drag", description: "Drag from one point to another.",
             parameters: object(

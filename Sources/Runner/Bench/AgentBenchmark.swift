@@ -44,7 +44,7 @@ struct AgentBenchmark {
         for (width, height) in [(800, 600), (1920, 1080)] {
             let station: Station
             do {
-                station = try Station(width: width, height: height, log: "/dev/null")
+                station = try Station(width: width, height: height, home: home)
             } catch {
                 throw .infrastructure("\(error)")
             }

@@ -70,7 +70,7 @@ struct SandboxBenchmark {
         for (name, path, app) in fixtures {
             let station: Station
             do {
-                station = try Station(width: app.viewport.width, height: app.viewport.height, log: "/dev/null")
+                station = app.kind == .web ? try Station(width: app.viewport.width, height: app.viewport.height, home: home) : try Station(width: app.viewport.width, height: app.viewport.height, log: "/dev/null")
             } catch {
                 throw .infrastructure("\(error)")
             }

@@ -30,7 +30,7 @@ struct CaptureBenchmark {
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("appjudge-bench-\(getpid())")
         defer { try? FileManager.default.removeItem(at: work) }
         do {
-            station = try Station(width: width, height: height, log: "/dev/null")
+            station = try Station(width: width, height: height, home: home)
         } catch {
             throw .infrastructure("\(error)")
         }
