@@ -88,7 +88,8 @@ public struct ScriptJudge: Sendable {
                 }
                 switch step {
                 case .expect(let expectation):
-                    let (observation, evidence, note) = try check(expectation, from: current, before: beforeLastAction, observer: observer)
+                    let (observation, evidence, note) = try check(
+                        expectation, from: current, before: beforeLastAction, observer: observer, input: session.input)
                     current = observation
                     record.frameAfter = observation.id
                     record.note = note
@@ -232,11 +233,12 @@ public struct ScriptJudge: Sendable {
 
     /// Evaluates `expectation`, re-observing until it holds or `patience` runs out (apps update
     /// asynchronously; polling a settled screen is cheap because reading is cached per frame).
-    func check(_ expectation: Expectation, from start: Observation, before: Observation, observer: Observer) throws -> (
-        Observation, Evidence, String
-    ) {
+    func check(_ expectation: Expectation, from start: Observation, before: Observation, observer: Observer, input: (any InputDevice)? = nil)
+        throws -> (Observation, Evidence, String)
+    {
         var observation = start
         let deadline = Date().addingTimeInterval(patience)
+        var hovered = false
         while true {
             let reading = try observation.reading()
             let (finding, detail, matches, difference): (Finding, String, [TextMatch], Image?)
@@ -250,7 +252,17 @@ public struct ScriptJudge: Sendable {
             var evidence = Evidence(
                 frames: expectation == .changed ? [before.id, observation.id] : [observation.id],
                 text: reading.lines.map(\.text), matches: matches)
-            if finding == .holds { return (observation, evidence, detail) }
+            if finding == .holds { return (observation, evidence, hovered ? "hovered over the row; " + detail : detail) }
+            // Something expected in a row may show only under the pointer (a delete button):
+            // the row is hovered once, as a person checking it would.
+            if case .inRow(_, let row) = expectation, !hovered, let input,
+                let anchor = TextSearch.find(row, in: try observation.content.text()).first
+            {
+                hovered = true
+                try input.move(to: anchor.box.center)
+                observation = try observer.observe()
+                continue
+            }
             if Date() >= deadline {
                 // A failed comparison shows where the screen differs from the reference.
                 if let difference, let id = try? observer.keepExtra(difference, of: observation, suffix: "diff") {
@@ -354,7 +366,7 @@ public struct ScriptJudge: Sendable {
             let faint = try content.faintlyPresent(text)
             if let first = faint.first { return (.fails, "it is still on the page, drawn faintly at (\(first.box.x), \(first.box.y))", faint) }
             // What the page draws on canvases is not in its structure: OCR must vouch for those.
-            let canvases = try canvasRegions(content)
+            let canvases = content.structure.map { content.canvasRegions($0) } ?? []
             if !canvases.isEmpty {
                 let ocr = try content.ocr()
                 let inside = ocr.words.filter { w in canvases.contains { $0.contains(w.box.center) } }
@@ -372,17 +384,6 @@ public struct ScriptJudge: Sendable {
             return (.undecided, "it was not read, but \(reading.unread.count) region(s) with text could not be read: \(regions)", [])
         }
         return (.holds, "not on screen", [])
-    }
-
-    /// Shown canvases (and pictures of text) of the page, whose pixels only OCR can read.
-    func canvasRegions(_ content: ScreenContent) throws -> [Rect] {
-        guard let structure = content.structure else { return [] }
-        return structure.nodes.compactMap { node in
-            guard node.tag == "CANVAS", node.styleVisible, let box = node.box?.intersection(structure.viewport), box.area >= 400,
-                content.image.ink(in: box).isClear
-            else { return nil }
-            return box
-        }
     }
 
     /// Elements by role, name and row: how many are shown, or the one that is and its states.

@@ -38,13 +38,17 @@ public struct TextReading: Sendable, Equatable, Codable {
     /// Where ink that looks like text was seen but no word was read: a reader that cannot vouch
     /// for these regions cannot prove that a text is absent.
     public var unread: [Rect]
+    /// In an exact reading, what OCR read where the page's structure cannot see (a canvas):
+    /// matched with OCR's tolerance, beside the exact words.
+    public var pixels: [Word]
 
-    public init(words: [Word], seconds: Double = 0, exact: Bool = false, unread: [Rect] = []) {
+    public init(words: [Word], seconds: Double = 0, exact: Bool = false, unread: [Rect] = [], pixels: [Word] = []) {
         self.words = words
-        self.lines = TextLine.group(words)
+        self.lines = (TextLine.group(words, strict: exact) + (pixels.isEmpty ? [] : TextLine.group(pixels))).sorted { ($0.box.y, $0.box.x) < ($1.box.y, $1.box.x) }
         self.seconds = seconds
         self.exact = exact
         self.unread = unread
+        self.pixels = pixels
     }
 
     /// All lines joined, top to bottom: what a report shows as "the text on screen".
@@ -170,7 +174,10 @@ public final class TesseractOCR: TextRecognizer, @unchecked Sendable {
             if known.contains(where: { button.contains($0.box.center) }) { continue }
             // Past the key's border and bevel, which tesseract would take for strokes.
             let inner = button.insetBy(max(4, min(button.width, button.height) / 8))
-            if let text = try readAlone(image, inner) { labels.append(Word(text: text, box: button, confidence: 90, control: true)) }
+            // A key is a control; a display (much wider than tall) is something to read.
+            if let text = try readAlone(image, inner) {
+                labels.append(Word(text: text, box: button, confidence: 90, control: button.width <= button.height * 3))
+            }
         }
         return labels
     }
@@ -329,11 +336,16 @@ extension TextLine {
     /// Groups words into visual lines: same row (vertical overlap) and close enough that no
     /// column gap separates them. Tesseract's own lines are not used because its sparse mode
     /// splits and joins UI text unpredictably.
-    static func group(_ words: [Word]) -> [TextLine] {
+    static func group(_ words: [Word], strict: Bool = false) -> [TextLine] {
         let sorted = words.sorted { ($0.box.midY, $0.box.x) < ($1.box.midY, $1.box.x) }
         var rows: [[Word]] = []
+        // The page's own boxes are exact, and a tall box (an inline block) must not pull the
+        // line above or below into its row: their centres must nearly agree.
+        func sameRow(_ a: Rect, _ b: Rect) -> Bool {
+            strict ? abs(a.midY - b.midY) <= max(2, min(a.height, b.height) / 3) : a.verticalOverlap(with: b) >= 0.5
+        }
         for word in sorted {
-            if let i = rows.lastIndex(where: { row in row.contains { $0.box.verticalOverlap(with: word.box) >= 0.5 } }) {
+            if let i = rows.lastIndex(where: { row in row.contains { sameRow($0.box, word.box) } }) {
                 rows[i].append(word)
             } else {
                 rows.append([word])

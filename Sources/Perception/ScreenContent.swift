@@ -153,7 +153,10 @@ public final class ScreenContent: @unchecked Sendable {
         let shown = try shownRunIndices(structure)
         var words: [Word] = []
         for run in try shownText() { words += Self.words(of: run) }
-        let text = TextReading(words: words, exact: true)
+        // What canvases draw is not in the structure: OCR reads it there.
+        let canvases = canvasRegions(structure)
+        let drawn = canvases.isEmpty ? [] : try ocr().words.filter { w in canvases.contains { $0.contains(w.box.center) } }
+        let text = TextReading(words: words, exact: true, pixels: drawn)
         // Controls whose name no shown text of theirs spells out: an icon button, a checkbox
         // labelled only for assistive technology. A person sees them as that control.
         var named = words
@@ -165,7 +168,7 @@ public final class ScreenContent: @unchecked Sendable {
             if TextSearch.tokens(of: own).joined() == TextSearch.tokens(of: element.name).joined() { continue }
             named += Self.words(of: TextRun(node: node, element: node, text: element.name, box: element.box))
         }
-        let result = (text, TextReading(words: named, exact: true))
+        let result = (text, TextReading(words: named, exact: true, pixels: drawn))
         lock.lock()
         readingCache = result
         lock.unlock()
@@ -195,6 +198,16 @@ public final class ScreenContent: @unchecked Sendable {
         shownTextCache = runs
         lock.unlock()
         return runs
+    }
+
+    /// Shown canvases of the page, whose pixels only OCR can read.
+    public func canvasRegions(_ structure: PageStructure) -> [Rect] {
+        structure.nodes.compactMap { node in
+            guard node.tag == "CANVAS", node.styleVisible, let box = node.box?.intersection(structure.viewport), box.area >= 400,
+                image.ink(in: box).isClear
+            else { return nil }
+            return box
+        }
     }
 
     /// A run's words, each with its share of the run's box (by characters).

@@ -142,6 +142,14 @@ public enum TargetResolver {
                     box: element.box, tier: tier, element: element, node: element.node, what: element.label,
                     sameCase: query.name.map { element.name.contains($0) || (element.placeholder ?? "").contains($0) } ?? true))
         }
+        // A checkbox the page does not call one (a styled div or span that toggles): a person
+        // still sees a box to tick, so its shape counts when the page names none.
+        if content.isStructured, query.role == .checkbox, query.name == nil, found.isEmpty {
+            let words = try content.text().words
+            for box in ControlFinder.checkboxes(in: content.image, region: content.image.bounds, excluding: words) {
+                found.append(Candidate(box: box, tier: .partControl, element: nil, node: nil, what: "a checkbox drawn at (\(box.x), \(box.y))"))
+            }
+        }
         // On pixels a button is known only by the words read in it.
         if !content.isStructured, let name = query.name, query.role == nil || query.role == .button {
             for candidate in try textCandidates(name, content) where candidate.tier == .wholeControl || candidate.tier == .partControl {

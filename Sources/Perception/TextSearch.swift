@@ -28,7 +28,10 @@ public enum TextSearch {
     public static func find(_ phrase: String, in reading: TextReading) -> [TextMatch] {
         let wanted = tokens(of: phrase)
         guard !wanted.isEmpty else { return findSymbol(phrase, in: reading) }
-        if reading.exact { return findExact(wanted, in: reading) }
+        if reading.exact {
+            let drawn = reading.pixels.isEmpty ? [] : find(phrase, in: TextReading(words: reading.pixels))
+            return (findExact(wanted, in: TextReading(words: reading.words, exact: true)) + drawn).sorted { ($0.box.y, $0.box.x) < ($1.box.y, $1.box.x) }
+        }
         let wantedJoined = foldConfusions(wanted.joined())
         let wantedDigits = digits(of: wantedJoined)
         // One misread letter is tolerated per long word; short words must read exactly.

@@ -238,7 +238,7 @@ struct PerceptionBenchmark {
         let script = """
             (() => {
               const words = [], fields = [], targets = {};
-              const skip = (el) => el.closest('[data-decoy], input, textarea, select, option, script, style, noscript');
+              const skip = (el) => el.closest('[data-decoy], [data-hover], input, textarea, select, option, script, style, noscript');
               const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
               for (let node = walker.nextNode(); node; node = walker.nextNode()) {
                 const el = node.parentElement;
