@@ -39,7 +39,7 @@ let package = Package(
 
         .target(name: "TestSupport", dependencies: ["Imaging", "Desktop", "Processes", "HTTP", "JSON"], path: "Tests/TestSupport"),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"]),
-        .testTarget(name: "PerceptionTests", dependencies: ["Perception", "Imaging", "TestSupport"]),
+        .testTarget(name: "PerceptionTests", dependencies: ["Perception", "Imaging", "Suite", "DevTools", "TestSupport"]),
         .testTarget(
             name: "BrowserTests", dependencies: ["Perception", "Sandbox", "Desktop", "DevTools", "Imaging", "Processes", "Suite", "TestSupport"]),
         .testTarget(name: "DesktopTests", dependencies: ["Desktop", "Imaging", "Processes", "TestSupport"]),

@@ -117,8 +117,9 @@ public enum TargetResolver {
             let whole = isWhole(match, reading: reading, node: node, content: content)
             let control = !reading.exact && reading.words.contains { $0.control && $0.box.intersection(match.box) != nil }
             let tier: Tier = control ? (whole ? .wholeControl : .partControl) : (whole ? .wholeText : .partText)
-            found.append(
-                Candidate(box: match.box, tier: tier, element: nil, node: node, what: "text \"\(match.text)\"", sameCase: match.text.contains(phrase)))
+            let line = reading.lines.first { $0.box.intersection(match.box) != nil }?.text
+            let what = "text \"\(match.text)\"" + (whole || line == nil || line == match.text ? "" : " in \"\(line!)\"")
+            found.append(Candidate(box: match.box, tier: tier, element: nil, node: node, what: what, sameCase: match.text.contains(phrase)))
         }
         return found
     }

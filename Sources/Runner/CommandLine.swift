@@ -45,8 +45,12 @@ public enum AppJudgeCLI {
               Write the agent's trajectories of a report (its actions and the checks behind
               its verdicts) into task.json as scripts, so later runs need no model.
           appjudge bench capture [--frames N] [--width W --height H]
-          appjudge bench perception [--pages N] [--windows N] [--seed S] [--keep DIR]
               Measure capture + PNG encode against ImageMagick and xwd; one JSON object per line.
+          appjudge bench perception [--pages N] [--windows N] [--seed S] [--keep DIR] [--scale S]
+              Read seeded, randomly styled pages (300) in Chromium and Tk windows (100), truth
+              from the DOM and from Tk: recall, precision and grounding, fused and from pixels
+              alone, and time per observation; --keep saves frames, pages and misses, --scale
+              sets OCR's upscale.
           appjudge bench sandbox [--runs N]
               Measure the sandbox: a jailed start against a bare one, the install network, and
               build + launch-to-ready of each stack fixture; one JSON object per line.
@@ -270,7 +274,7 @@ public enum AppJudgeCLI {
         let allowed: Set<String> =
             switch which {
             case "capture": ["frames", "width", "height"]
-            case "perception": ["pages", "windows", "seed", "keep"]
+            case "perception": ["pages", "windows", "seed", "keep", "scale"]
             default: ["runs"]
             }
         let parsed: [String: String]
@@ -291,10 +295,15 @@ public enum AppJudgeCLI {
                 }
                 counts[name] = value
             }
+            let scale = parsed["scale"].map { Double($0) }
+            if let scale, scale.map({ !(1...4).contains($0) }) ?? true {
+                printError("--scale must be a number from 1 to 4, not '\(parsed["scale"]!)'.")
+                return ExitCode.badInput
+            }
             do {
                 try PerceptionBenchmark(
                     home: home, pages: counts["pages"]!, windows: counts["windows"]!, seed: UInt64(counts["seed"]!),
-                    keep: parsed["keep"].map { URL(fileURLWithPath: $0) }
+                    keep: parsed["keep"].map { URL(fileURLWithPath: $0) }, ocrScale: scale ?? nil
                 ).run { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
                 return 0
             } catch {

@@ -51,13 +51,15 @@ struct AgentBenchmark {
             defer { station.close() }
             let capture = CaptureBenchmark(home: home, frames: runs, width: width, height: height)
             try capture.show(loaded.directory.appendingPathComponent("reference"), on: station, launcher: home.appendingPathComponent("sandbox")) {
-                _ in
-                measure(station: station, task: loaded.spec, prices: prices, size: "\(width)x\(height)", emit)
+                session in
+                measure(station: station, structure: session.structure, task: loaded.spec, prices: prices, size: "\(width)x\(height)", emit)
             }
         }
     }
 
-    private func measure(station: Station, task: TaskSpec, prices: PriceTable, size: String, _ emit: (String) -> Void) {
+    private func measure(
+        station: Station, structure: (any StructureSource)?, task: TaskSpec, prices: PriceTable, size: String, _ emit: (String) -> Void
+    ) {
         let judge = AgentJudge(client: ModelClient(settings: ModelSettings(provider: OpenAIChat(), model: "gpt-4.1-mini")), prices: prices)
         guard let first = try? station.display.capture() else { return }
         let scale = ScreenScale(screenWidth: first.width, screenHeight: first.height)
@@ -65,6 +67,7 @@ struct AgentBenchmark {
         var total: [Double] = []
         var frame = first
         var reading: TextReading?
+        var marks: [ScreenElement] = []
         var picture = first
         func timed<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
             let start = DispatchTime.now().uptimeNanoseconds
@@ -72,22 +75,32 @@ struct AgentBenchmark {
             return try body()
         }
         let testCase = task.cases[1]
-        let names = ["capture", "downscale", "encode", "ocr", "request_build"]
+        // On the web what the agent is told comes from the page's structure (text, numbered
+        // elements); OCR is timed too, as what a desktop app or a canvas costs instead.
+        let names = ["capture", "downscale", "encode", "structure", "request_build"]
         for _ in 0..<max(1, runs) {
             frame = (try? timed("capture") { try station.display.capture() }) ?? frame
             picture = timed("downscale") { scale.picture(of: frame) }
             _ = timed("encode") { try? PNG.encode(picture) }
-            reading = timed("ocr") { try? station.ocr.read(frame) }
+            _ = timed("ocr") { try? station.ocr.read(frame) }
+            timed("structure") {
+                let page = structure.flatMap { try? $0.read() }
+                let content = ScreenContent(image: frame, structure: page, source: structure) { [frame] () throws(OCRError) -> TextReading in
+                    try station.ocr.read(frame)
+                }
+                reading = try? content.content()
+                marks = ((try? content.elements()) ?? []).filter(\.role.isControl)
+            }
             // The agent keeps its conversation, each observation encoded once; per step it
             // trims the history and serializes the request.
-            var conversation = steadyState(judge, task: task, testCase: testCase, frame: frame, reading: reading, scale: scale, steps: 5)
+            var conversation = steadyState(judge, task: task, testCase: testCase, frame: frame, reading: reading, marks: marks, scale: scale, steps: 5)
             _ = timed("request_build") { () -> Data in
                 judge.trim(&conversation)
                 return Data(OpenAIChat().body(for: conversation, model: "gpt-4.1-mini").serialized().utf8)
             }
             total.append(names.map { parts[$0]?.last ?? 0 }.reduce(0, +))
         }
-        for name in names {
+        for name in names + ["ocr"] {
             emit(Bench.line("agent_step_\(name)_\(size)", parts[name] ?? []))
         }
         emit(Bench.line("agent_step_overhead_\(size)", total, extra: ["image": "\(scale.imageWidth)x\(scale.imageHeight)"]))
@@ -99,10 +112,10 @@ struct AgentBenchmark {
         let keepAll = AgentJudge(client: judge.client, prices: prices, settings: unbounded)
         var perStep: [Int] = [], perStepAll: [Int] = []
         for step in 0..<Self.stepsPerCase {
-            var bounded = steadyState(judge, task: task, testCase: testCase, frame: frame, reading: reading, scale: scale, steps: step)
+            var bounded = steadyState(judge, task: task, testCase: testCase, frame: frame, reading: reading, marks: marks, scale: scale, steps: step)
             judge.trim(&bounded)
             perStep.append(Self.tokens(bounded, scale: scale))
-            var everything = steadyState(keepAll, task: task, testCase: testCase, frame: frame, reading: reading, scale: scale, steps: step)
+            var everything = steadyState(keepAll, task: task, testCase: testCase, frame: frame, reading: reading, marks: marks, scale: scale, steps: step)
             keepAll.trim(&everything)
             perStepAll.append(Self.tokens(everything, scale: scale))
         }
@@ -133,13 +146,15 @@ struct AgentBenchmark {
     /// The conversation as it stands before the model's answer at `steps` (actions taken so
     /// far), every observation showing `frame`.
     private func steadyState(
-        _ judge: AgentJudge, task: TaskSpec, testCase: TestCase, frame: Image, reading: TextReading?, scale: ScreenScale, steps: Int
+        _ judge: AgentJudge, task: TaskSpec, testCase: TestCase, frame: Image, reading: TextReading?, marks: [ScreenElement], scale: ScreenScale,
+        steps: Int
     ) -> Conversation {
         var c = Conversation(system: AgentJudge.systemPrompt, tools: AgentTools.specs, maxOutputTokens: 800)
         c.messages = [
             .user(
                 [.text(AgentJudge.intro(task: task, testCase: testCase))]
-                    + judge.observationParts(frame: "\(testCase.id)-01", image: frame, reading: reading, scale: scale, after: "The app as launched."))
+                    + judge.observationParts(
+                        frame: "\(testCase.id)-01", image: frame, reading: reading, marks: marks, scale: scale, after: "The app as launched."))
         ]
         for i in 0..<steps {
             let call = ToolCall(id: "call_\(i)", name: "click", arguments: ["text": "Add"], rawArguments: #"{"text":"Add"}"#)
@@ -149,7 +164,7 @@ struct AgentBenchmark {
                     .init(
                         callId: call.id,
                         parts: judge.observationParts(
-                            frame: "\(testCase.id)-\(String(format: "%02d", i + 2))", image: frame, reading: reading, scale: scale,
+                            frame: "\(testCase.id)-\(String(format: "%02d", i + 2))", image: frame, reading: reading, marks: marks, scale: scale,
                             after: "click \"Add\": done; the screen changed."))
                 ]))
         }

@@ -27,6 +27,8 @@ struct PerceptionBenchmark {
     var seed: UInt64
     /// Where the pages, frames and misses go, when given.
     var keep: URL?
+    /// OCR's upscale factor, when not the default (to compare settings).
+    var ocrScale: Double?
     var width = 800
     var height = 600
 
@@ -110,6 +112,9 @@ struct PerceptionBenchmark {
         }
         defer { server.terminate(grace: 0) }
 
+        guard let reader = try? ocrScale.map({ try TesseractOCR(scale: $0) }) ?? station.ocr else {
+            throw .infrastructure("Tesseract could not start.")
+        }
         var fused: [String: Tally] = [:], pixels: [String: Tally] = [:]
         var misses: [String] = [], wordMisses: [String] = []
         defer {
@@ -132,7 +137,7 @@ struct PerceptionBenchmark {
             let structure = BrowserStructure(devtools: browser.devtools, session: page.session)
             guard let (fusedRead, fusedMs, frame) = try? observe(station, structure: structure) else { continue }
             let pixelStart = Date()
-            let ocrReading = (try? station.ocr.read(frame)) ?? TextReading(words: [])
+            let ocrReading = (try? reader.read(frame)) ?? TextReading(words: [])
             let pixelMs = Date().timeIntervalSince(pixelStart) * 1000 + fusedMs.capture
             let fieldBoxes = truth.fields
             let fusedWords = ((try? fusedRead.text().words) ?? []).filter { w in !fieldBoxes.contains { $0.contains(w.box.center) } }
@@ -163,7 +168,7 @@ struct PerceptionBenchmark {
                         try? station.input.move(to: anchor.box.center)
                         if let (again, _, image) = try? observe(station, structure: structure) {
                             fusedScreen = again
-                            let hoveredOCR = (try? station.ocr.read(image)) ?? TextReading(words: [])
+                            let hoveredOCR = (try? reader.read(image)) ?? TextReading(words: [])
                             pixelScreen = ScreenContent(image: image, structure: nil, source: nil) { () throws(OCRError) -> TextReading in hoveredOCR }
                         }
                         try? station.input.move(to: Point(x: width - 1, y: height - 1))
@@ -357,7 +362,10 @@ struct PerceptionBenchmark {
             throw .infrastructure("The benchmark's display could not start: \(error)")
         }
         defer { station.close() }
-        let desktop = ButtonAwareOCR(station.ocr)
+        guard let engine = try? ocrScale.map({ try TesseractOCR(scale: $0) }) ?? station.ocr else {
+            throw .infrastructure("Tesseract could not start.")
+        }
+        let desktop = ButtonAwareOCR(engine)
         var table: [String: Tally] = [:]
         var shown = 0
         var tkMisses: [String] = []
