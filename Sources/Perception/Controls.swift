@@ -202,13 +202,22 @@ public enum ControlFinder {
     public static func buttons(in image: Image, region: Rect? = nil) -> [Rect] {
         guard let area = (region ?? image.bounds).intersection(image.bounds) else { return [] }
         let w = area.width, h = area.height
-        let edge = edges(image.cropped(to: area).luma(), width: w, height: h, threshold: 24)
+        let edge = edges(image.cropped(to: area).luma(), width: w, height: h, threshold: 10)
         let found = rings(width: w, height: h, minimumSide: 18, ink: { edge[$0] }).compactMap { box, _, rimShare -> Rect? in
-            // Up to a window-wide one-line box: a calculator's display is read like a key.
-            guard (18...720).contains(box.width), (18...120).contains(box.height), rimShare >= 0.8 else { return nil }
+            // Up to a window-wide one-line box: a calculator's display is read like a key. Keys
+            // may span rows (a numpad's tall + and =) but stay narrower than 3 of their heights.
+            guard (18...720).contains(box.width), box.height >= 18, rimShare >= 0.8 else { return nil }
+            guard box.height <= 120 || (box.height <= h * 3 / 4 && box.width <= box.height) else { return nil }
             return Rect(x: area.x + box.x, y: area.y + box.y, width: box.width, height: box.height)
         }
-        // A key drawn with two nested outlines (a focus ring, a bevel) counts once: the outer one.
-        return found.filter { box in !found.contains { $0 != box && $0.area > box.area && $0.intersection(box) == box } }
+        func inside(_ inner: Rect, _ outer: Rect) -> Bool { inner != outer && outer.area > inner.area && outer.intersection(inner) == inner }
+        return found.filter { box in
+            // A box taller than a line of keys that holds another box is the frame of a group.
+            if box.height > 120 && found.contains(where: { inside($0, box) && $0.area * 2 < box.area }) { return false }
+            // A key drawn with two nested outlines (a focus ring, a bevel) counts once: the outer one.
+            return !found.contains { outer in
+                inside(box, outer) && !(outer.height > 120 && found.contains { inside($0, outer) && $0.area * 2 < outer.area })
+            }
+        }
     }
 }

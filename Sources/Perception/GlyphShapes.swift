@@ -11,6 +11,26 @@ public enum GlyphShapes {
     }
 
     /// The same, for a caller that already has the ink's connected components.
+    /// Whether the ink closes a region of background in `box` (the bowl of a 9, 6, 8 or 0):
+    /// operator glyphs are open strokes.
+    static func enclosesBackground(_ ink: [Bool], width: Int, box: Rect) -> Bool {
+        var reached = [Bool](repeating: false, count: box.area)
+        var stack: [(Int, Int)] = []
+        for x in 0..<box.width { stack += [(x, 0), (x, box.height - 1)] }
+        for y in 0..<box.height { stack += [(0, y), (box.width - 1, y)] }
+        while let (x, y) = stack.popLast() {
+            guard x >= 0, y >= 0, x < box.width, y < box.height, !reached[y * box.width + x],
+                !ink[(box.y + y) * width + box.x + x]
+            else { continue }
+            reached[y * box.width + x] = true
+            stack += [(x + 1, y), (x - 1, y), (x, y + 1), (x, y - 1)]
+        }
+        for y in 0..<box.height {
+            for x in 0..<box.width where !reached[y * box.width + x] && !ink[(box.y + y) * width + box.x + x] { return true }
+        }
+        return false
+    }
+
     static func classify(ink: [Bool], width: Int, height: Int, parts all: [Part]) -> Character? {
         let parts = all.filter { $0.count >= 3 }
         guard !parts.isEmpty, parts.count <= 3 else { return nil }
@@ -52,7 +72,7 @@ public enum GlyphShapes {
             .filter { cx, cy in (cy..<cy + corner).contains { y in (cx..<cx + corner).contains { ink[y * width + $0] } } }.count
         // Digits have full-width bars at their top or bottom (1, 2, 7); operators do not.
         let openEnds = row(box.y) < 0.7 && row(box.maxY - 1) < 0.7
-        if square && fill < 0.5 && centre && openEnds {
+        if square && fill < 0.5 && centre && openEnds && !enclosesBackground(ink, width: width, box: box) {
             // A plus is two full bars with empty corners; an asterisk (five or six arms) and a
             // multiplication cross reach into the corners.
             if midRow >= 0.8 && midColumn >= 0.8 && corners < 2 { return "+" }

@@ -91,6 +91,9 @@ public final class TesseractOCR: TextRecognizer, @unchecked Sendable {
         case lightPage = "light-page"
     }
     public var preprocessing: Preprocessing = .inkMap
+    /// Readings of lone labels (keys, glyphs) by their pixels: a key that did not change
+    /// between two observations is not read again. Guarded by `lock`.
+    private var labelCache: [Int: String?] = [:]
 
     public init(language: String = "eng", scale: Double = 2.0, pageSegmentation: TessPageSegMode = PSM_SPARSE_TEXT) throws(OCRError) {
         guard let api = TessBaseAPICreate() else { throw .initFailed(language: language) }
@@ -198,8 +201,8 @@ public final class TesseractOCR: TextRecognizer, @unchecked Sendable {
         return words
     }
 
-    /// One small region read on its own: made dark-on-light from its own fill, given a white
-    /// margin, upscaled 2x and read as one line (one character first when its ink is one
+    /// One small region read on its own: made dark-on-light from its own fill, cut to its
+    /// ink with a white margin, scaled to a size tesseract reads well and read as one line (one character first when its ink is one
     /// glyph; operators by `GlyphShapes`). The caller holds the lock.
     private func readAlone(_ image: Image, _ inner: Rect) throws(OCRError) -> String? {
         guard inner.width > 4, inner.height > 4 else { return nil }
@@ -220,34 +223,53 @@ public final class TesseractOCR: TextRecognizer, @unchecked Sendable {
         let fill = lightText ? 255 - background : background, darkest = Int(grey.min() ?? 255)
         guard fill - darkest >= 48 else { return nil }
         for i in grey.indices { grey[i] = UInt8(max(0, min(255, (Int(grey[i]) - darkest) * 255 / (fill - darkest)))) }
-        // A white margin around the glyph: tesseract drops characters that touch the edge.
-        let margin = 8
-        let width = inner.width + 2 * margin, height = inner.height + 2 * margin
-        var padded = [UInt8](repeating: 255, count: width * height)
-        for y in 0..<inner.height {
-            for x in 0..<inner.width { padded[(y + margin) * width + x + margin] = grey[y * inner.width + x] }
-        }
         let ink = grey.map { $0 < 128 }
         let parts = GlyphShapes.components(ink, width: inner.width, height: inner.height)
         // A label whose ink is about as wide as it is tall is one character: read it as one
         // (line mode turns "=" into a dash and "*" into letters).
         let inkBox = parts.dropFirst().reduce(parts.first?.box) { $0?.union($1.box) }
-        let single = inkBox.map { $0.width <= $0.height * 3 / 2 } ?? false
-        var text = ""
-        if let symbol = GlyphShapes.classify(ink: ink, width: inner.width, height: inner.height, parts: parts) {
-            text = String(symbol)
+        // Tesseract is given the label alone, cut to its ink with a white margin of half its
+        // height and scaled to about 32 px tall: a lone glyph in a wide fill, or at a size
+        // far from what the model saw in training, is read differently from one run to the
+        // next ("4" as "a" or "d").
+        let label = parts.filter { $0.count >= 3 }.dropFirst().reduce(parts.first { $0.count >= 3 }?.box) { $0?.union($1.box) }
+            ?? Rect(x: 0, y: 0, width: inner.width, height: inner.height)
+        let margin = max(8, label.height / 2)
+        let width = label.width + 2 * margin, height = label.height + 2 * margin
+        var padded = [UInt8](repeating: 255, count: width * height)
+        for y in 0..<label.height {
+            for x in 0..<label.width { padded[(y + margin) * width + x + margin] = grey[(label.y + y) * inner.width + label.x + x] }
         }
-        for mode in single ? [PSM_SINGLE_CHAR, PSM_SINGLE_LINE] : [PSM_SINGLE_LINE, PSM_SINGLE_CHAR] where text.isEmpty {
+        let single = inkBox.map { $0.width <= $0.height * 3 / 2 } ?? false
+        let oneBlot = single && parts.filter { $0.count >= 3 }.count == 1
+        if let symbol = GlyphShapes.classify(ink: ink, width: inner.width, height: inner.height, parts: parts) {
+            return String(symbol)
+        }
+        var hasher = Hasher()
+        hasher.combine(width)
+        hasher.combine(padded)
+        let key = hasher.finalize()
+        if let known = labelCache[key] { return known }
+        // A lone label is read at three sizes and the readings vote, weighted by tesseract's
+        // confidence: one reading of one glyph is a coin toss between look-alikes ("0" and "O").
+        var votes: [String: Double] = [:]
+        for mode in single ? [PSM_SINGLE_CHAR, PSM_SINGLE_LINE] : [PSM_SINGLE_LINE, PSM_SINGLE_CHAR] where votes.isEmpty {
             TessBaseAPISetPageSegMode(api, mode)
-            let words = try recognize(padded, width: width, height: height, origin: Point(x: 0, y: 0), scale: 2)
-            text = words.map(\.text).joined(separator: " ").trimmingCharacters(in: .whitespaces)
+            for size in [26.0, 32.0, 40.0] {
+                let scale = min(5, max(0.75, size / Double(max(1, label.height))))
+                let words = try recognize(padded, width: width, height: height, origin: Point(x: 0, y: 0), scale: scale)
+                var reading = words.map(\.text).joined(separator: " ").trimmingCharacters(in: .whitespaces)
+                // One connected, roughly square blot of ink is one character, whatever the model
+                // adds ("C" comes back as "Cc").
+                if oneBlot, reading.count > 1 { reading = String(reading.prefix(1)) }
+                guard !reading.isEmpty else { continue }
+                votes[reading, default: 0] += max(1, words.map(\.confidence).min() ?? 0)
+            }
         }
         TessBaseAPISetPageSegMode(api, pageSegmentation)
-        // One connected, roughly square blot of ink is one character, whatever the model adds
-        // ("C" comes back as "Cc").
-        if single, text.count > 1, parts.filter({ $0.count >= 3 }).count == 1 {
-            text = String(text.prefix(1))
-        }
+        let text = votes.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key ?? ""
+        if labelCache.count > 4096 { labelCache.removeAll() }
+        labelCache.updateValue(text.isEmpty ? nil : text, forKey: key)
         return text.isEmpty ? nil : text
     }
 
