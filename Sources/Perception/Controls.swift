@@ -116,9 +116,9 @@ public enum ControlFinder {
         }
     }
 
-    /// Connected components (8-neighbour) of the pixels where `ink` holds: each with its box
-    /// and its pixel indices.
-    static func inkComponents(width: Int, height: Int, ink: (Int) -> Bool) -> [(box: Rect, members: [Int])] {
+    /// Connected components (8-neighbour, or 4 without `diagonal`) of the pixels where `ink`
+    /// holds: each with its box and its pixel indices.
+    static func inkComponents(width: Int, height: Int, diagonal: Bool = true, ink: (Int) -> Bool) -> [(box: Rect, members: [Int])] {
         var seen = [Bool](repeating: false, count: width * height)
         var found: [(box: Rect, members: [Int])] = []
         var stack: [Int] = []
@@ -132,7 +132,7 @@ public enum ControlFinder {
                 let px = p % width, py = p / width
                 minX = min(minX, px); maxX = max(maxX, px); minY = min(minY, py); maxY = max(maxY, py)
                 for dy in -1...1 {
-                    for dx in -1...1 {
+                    for dx in -1...1 where diagonal || dx == 0 || dy == 0 {
                         let nx = px + dx, ny = py + dy
                         guard nx >= 0, ny >= 0, nx < width, ny < height else { continue }
                         let q = ny * width + nx
@@ -172,6 +172,8 @@ public enum ControlFinder {
         guard w > 0, h > 0 else { return [] }
         let edge = edges(image.luma(), width: w, height: h, threshold: 40)
         func glyphSized(_ box: Rect) -> Bool {
+            // A minus or the bars of an equals sign are flat.
+            if (1...5).contains(box.height), (4...40).contains(box.width) { return true }
             guard (6...90).contains(box.height), (3...90).contains(box.width) else { return false }
             return box.width <= box.height * 2 && box.height <= box.width * 6
         }
@@ -192,8 +194,22 @@ public enum ControlFinder {
                 clusters.append(glyph)
             }
         }
-        // A glyph is taller than a speck and not a lone line of a border.
-        return clusters.filter { $0.height >= 10 && $0.area >= 60 }
+        // Stacked bars (an equals sign) are one glyph.
+        var merged: [Rect] = []
+        for cluster in clusters.sorted(by: { ($0.y, $0.x) < ($1.y, $1.x) }) {
+            if cluster.height <= 5, let i = merged.firstIndex(where: { m in
+                let overlap = min(m.maxX, cluster.maxX) - max(m.x, cluster.x)
+                return m.height <= 5 && overlap * 10 >= min(m.width, cluster.width) * 6 && cluster.y - m.maxY <= max(6, m.width / 2)
+            }) {
+                merged[i] = merged[i].union(cluster)
+            } else {
+                merged.append(cluster)
+            }
+        }
+        clusters = merged
+        // A glyph is taller than a speck and not a lone line of a border; smaller ink may be an
+        // operator, which the reader accepts only by its shape.
+        return clusters.filter { ($0.height >= 10 && $0.area >= 60) || ($0.height >= 2 && $0.width >= 4 && max($0.width, $0.height) >= 5) }
     }
 
     /// Button-like regions in `region`: closed rectangular outlines (raised or sunken relief,
@@ -202,22 +218,72 @@ public enum ControlFinder {
     public static func buttons(in image: Image, region: Rect? = nil) -> [Rect] {
         guard let area = (region ?? image.bounds).intersection(image.bounds) else { return [] }
         let w = area.width, h = area.height
-        let edge = edges(image.cropped(to: area).luma(), width: w, height: h, threshold: 10)
-        let found = rings(width: w, height: h, minimumSide: 18, ink: { edge[$0] }).compactMap { box, _, rimShare -> Rect? in
+        let luma = image.cropped(to: area).luma()
+        func keySized(_ box: Rect) -> Bool {
             // Up to a window-wide one-line box: a calculator's display is read like a key. Keys
             // may span rows (a numpad's tall + and =) but stay narrower than 3 of their heights.
-            guard (18...720).contains(box.width), box.height >= 18, rimShare >= 0.8 else { return nil }
-            guard box.height <= 120 || (box.height <= h * 3 / 4 && box.width <= box.height) else { return nil }
-            return Rect(x: area.x + box.x, y: area.y + box.y, width: box.width, height: box.height)
+            guard (18...720).contains(box.width), box.height >= 18 else { return false }
+            return box.height <= 120 || (box.height <= h * 3 / 4 && box.width <= box.height)
         }
-        func inside(_ inner: Rect, _ outer: Rect) -> Bool { inner != outer && outer.area > inner.area && outer.intersection(inner) == inner }
-        return found.filter { box in
-            // A box taller than a line of keys that holds another box is the frame of a group.
-            if box.height > 120 && found.contains(where: { inside($0, box) && $0.area * 2 < box.area }) { return false }
-            // A key drawn with two nested outlines (a focus ring, a bevel) counts once: the outer one.
-            return !found.contains { outer in
-                inside(box, outer) && !(outer.height > 120 && found.contains { inside($0, outer) && $0.area * 2 < outer.area })
+        // A key is an outline (its relief, border or the edge of its fill) ...
+        let edge = edges(luma, width: w, height: h, threshold: 24)
+        // A big "0" or "O" is a ring too: just inside it is ink, and its middle is the
+        // background outside it again. A key's inside is its own fill, or the window's.
+        func medianLuma(_ points: [(Int, Int)]) -> Int {
+            let values = points.filter { $0.0 >= 0 && $0.1 >= 0 && $0.0 < w && $0.1 < h }.map { Int(luma[$0.1 * w + $0.0]) }.sorted()
+            return values.isEmpty ? 0 : values[values.count / 2]
+        }
+        func perimeter(_ r: Rect) -> [(Int, Int)] {
+            (r.x..<r.maxX).flatMap { [($0, r.y), ($0, r.maxY - 1)] } + (r.y..<r.maxY).flatMap { [(r.x, $0), (r.maxX - 1, $0)] }
+        }
+        func roundGlyph(_ box: Rect) -> Bool {
+            let d = max(2, min(box.width, box.height) / 10), m = min(box.width, box.height) / 3
+            let outside = medianLuma(perimeter(box.insetBy(-1)))
+            let band = medianLuma(perimeter(box.insetBy(d)))
+            let middle = box.insetBy(m)
+            guard middle.width > 0, middle.height > 0 else { return false }
+            let centre = medianLuma((middle.y..<middle.maxY).flatMap { y in (middle.x..<middle.maxX).map { ($0, y) } })
+            return abs(band - outside) > 60 && abs(centre - outside) < 30
+        }
+        let outlines = rings(width: w, height: h, minimumSide: 18, ink: { edge[$0] }).compactMap { box, _, rimShare in
+            keySized(box) && rimShare >= 0.8 && !roundGlyph(box) ? box : nil
+        }
+        // ... or a fill closed by faint edges (grey keys on a grey window, keys whose outlines
+        // touch their neighbours'): a 4-connected area without edges that nearly fills its box,
+        // away from the window's border.
+        let faint = edges(luma, width: w, height: h, threshold: 10)
+        let fills = inkComponents(width: w, height: h, diagonal: false, ink: { !faint[$0] }).compactMap { box, members -> Rect? in
+            guard box.x > 0, box.y > 0, box.maxX < w, box.maxY < h, Double(members.count) >= 0.75 * Double(box.area) else { return nil }
+            let key = box.insetBy(-1)
+            return keySized(key) ? key : nil
+        }
+        // The same key found both ways counts once.
+        var found: [Rect] = []
+        for box in (outlines + fills).sorted(by: { $0.area > $1.area }) {
+            let same = found.contains { kept in
+                guard let overlap = kept.intersection(box) else { return false }
+                return Double(overlap.area) >= 0.6 * Double(kept.area + box.area - overlap.area)
             }
+            if !same { found.append(box) }
+        }
+        found = found.map { Rect(x: area.x + $0.x, y: area.y + $0.y, width: $0.width, height: $0.height) }
+        func inside(_ inner: Rect, _ outer: Rect) -> Bool { inner != outer && outer.area > inner.area && outer.intersection(inner) == inner }
+        // An outline around keys that fill much of it frames a group (a row of touching keys, a
+        // keypad's frame): it is no key itself. The outlines of a label's glyphs ("8", "AC")
+        // are small beside their key.
+        func isGroup(_ box: Rect) -> Bool {
+            let children = found.filter { inside($0, box) && $0.area * 2 < box.area && $0.area * 40 >= box.area }
+            var disjoint: [Rect] = []
+            for child in children.sorted(by: { $0.area > $1.area }) where !disjoint.contains(where: { $0.intersection(child) != nil }) {
+                disjoint.append(child)
+            }
+            return disjoint.count >= 2 && disjoint.reduce(0) { $0 + $1.area } * 10 >= box.area * 3
+        }
+        let groups = Set(found.filter(isGroup))
+        return found.filter { box in
+            if groups.contains(box) { return false }
+            // A key drawn with two nested outlines (a focus ring, a bevel) counts once: the outer one.
+            return !found.contains { outer in inside(box, outer) && !groups.contains(outer) }
         }
     }
 }

@@ -34,7 +34,7 @@ public enum GlyphShapes {
     static func classify(ink: [Bool], width: Int, height: Int, parts all: [Part]) -> Character? {
         let parts = all.filter { $0.count >= 3 }
         guard !parts.isEmpty, parts.count <= 3 else { return nil }
-        func isBar(_ p: Part) -> Bool { p.box.width >= 2 * p.box.height && Double(p.count) / Double(p.box.area) > 0.6 }
+        func isBar(_ p: Part) -> Bool { p.box.width * 5 >= p.box.height * 8 && Double(p.count) / Double(p.box.area) > 0.6 }
         if parts.count == 2 {
             let (a, b) = (parts[0], parts[1])
             let stacked = a.box.maxY <= b.box.y || b.box.maxY <= a.box.y

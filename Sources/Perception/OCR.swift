@@ -178,7 +178,7 @@ public final class TesseractOCR: TextRecognizer, @unchecked Sendable {
             // Past the key's border and bevel, which tesseract would take for strokes.
             let inner = button.insetBy(max(4, min(button.width, button.height) / 8))
             // A key is a control; a display (much wider than tall) is something to read.
-            if let text = try readAlone(image, inner) {
+            if let text = try readAlone(image, inner)?.text {
                 labels.append(Word(text: text, box: button, confidence: 90, control: button.width <= button.height * 3))
             }
         }
@@ -194,7 +194,12 @@ public final class TesseractOCR: TextRecognizer, @unchecked Sendable {
         for region in regions {
             // A little of the surroundings, so the crop's median is the background.
             guard let inner = region.insetBy(-4).intersection(image.bounds) else { continue }
-            if let text = try readAlone(image, inner), text.contains(where: { $0.isLetter || $0.isNumber }) {
+            // Tesseract's reading of a lone speck is a guess: below glyph size only an operator
+            // by its shape counts; at glyph size, words with letters or digits and lone operators.
+            guard let (text, shaped) = try readAlone(image, inner) else { continue }
+            let glyphSized = region.height >= 10 && region.area >= 60
+            let lone = text.count == 1 && "+-*/=×÷".contains(text)
+            if shaped || (glyphSized && (lone || text.contains(where: { $0.isLetter || $0.isNumber }))) {
                 words.append(Word(text: text, box: region, confidence: 80))
             }
         }
@@ -204,7 +209,7 @@ public final class TesseractOCR: TextRecognizer, @unchecked Sendable {
     /// One small region read on its own: made dark-on-light from its own fill, cut to its
     /// ink with a white margin, scaled to a size tesseract reads well and read as one line (one character first when its ink is one
     /// glyph; operators by `GlyphShapes`). The caller holds the lock.
-    private func readAlone(_ image: Image, _ inner: Rect) throws(OCRError) -> String? {
+    private func readAlone(_ image: Image, _ inner: Rect) throws(OCRError) -> (text: String, shaped: Bool)? {
         guard inner.width > 4, inner.height > 4 else { return nil }
         var grey = image.cropped(to: inner).luma()
         // The fill is what the region's rim shows (a bold glyph may cover most of a tight
@@ -243,13 +248,13 @@ public final class TesseractOCR: TextRecognizer, @unchecked Sendable {
         let single = inkBox.map { $0.width <= $0.height * 3 / 2 } ?? false
         let oneBlot = single && parts.filter { $0.count >= 3 }.count == 1
         if let symbol = GlyphShapes.classify(ink: ink, width: inner.width, height: inner.height, parts: parts) {
-            return String(symbol)
+            return (String(symbol), true)
         }
         var hasher = Hasher()
         hasher.combine(width)
         hasher.combine(padded)
         let key = hasher.finalize()
-        if let known = labelCache[key] { return known }
+        if let known = labelCache[key] { return known.map { ($0, false) } }
         // A lone label is read at three sizes and the readings vote, weighted by tesseract's
         // confidence: one reading of one glyph is a coin toss between look-alikes ("0" and "O").
         var votes: [String: Double] = [:]
@@ -270,7 +275,7 @@ public final class TesseractOCR: TextRecognizer, @unchecked Sendable {
         let text = votes.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key ?? ""
         if labelCache.count > 4096 { labelCache.removeAll() }
         labelCache.updateValue(text.isEmpty ? nil : text, forKey: key)
-        return text.isEmpty ? nil : text
+        return text.isEmpty ? nil : (text, false)
     }
 
     /// One tesseract pass over a grey picture (TessBaseAPISetImage + TessBaseAPIRecognize, then
