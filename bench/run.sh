@@ -13,6 +13,11 @@ bin=$(swift build -c release --show-bin-path)/appjudge
 # The sandbox: a jailed start against a bare one, the install network, build and launch of each stack.
 "$bin" bench sandbox --runs "$runs"
 
+# Perception: 300 seeded pages in Chromium and 100 Tk windows, truth from the DOM and from Tk
+# (about 10 minutes), and what the LLM judge adds per step besides the model.
+"$bin" bench perception
+"$bin" bench agent --runs 20
+
 # Whole-task wall time: the 8 todo-list cases on the reference, median of $runs runs.
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT

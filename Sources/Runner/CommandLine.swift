@@ -353,7 +353,8 @@ public enum AppJudgeCLI {
         }
         do {
             let image = try PNG.decode(Array(bytes))
-            let engine = try TesseractOCR(scale: Double(parsed["scale"] ?? "") ?? 1.5)
+            // The judge's own upscale unless one is asked for.
+            let engine = try parsed["scale"].flatMap(Double.init).map { try TesseractOCR(scale: $0) } ?? TesseractOCR()
             if let mode = parsed["preprocess"] {
                 guard let chosen = TesseractOCR.Preprocessing(rawValue: mode) else {
                     printError("--preprocess is \(TesseractOCR.Preprocessing.allCases.map(\.rawValue).joined(separator: " or ")), not '\(mode)'.")
