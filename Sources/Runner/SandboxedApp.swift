@@ -52,7 +52,7 @@ final class SandboxedApp: AppSession, @unchecked Sendable {
     private var page: (browser: BrowserJail, page: BrowserPage)?
     /// The page's structure, read over DevTools (web apps).
     private(set) var structure: (any StructureSource)?
-    /// Seconds each part of the last launch took, for the trace: the sandbox and the page's
+    /// Seconds each part of the last launch took, for the trace: the sandbox, the page's
     /// window, the app until it answered, the page's load, its first paint.
     private(set) var launchTimes: [(String, Double)] = []
     private var launchedAt = Date()
@@ -110,12 +110,13 @@ final class SandboxedApp: AppSession, @unchecked Sendable {
         } catch {
             throw .launchFailed(error.description)
         }
+        mark("sandbox")
         if isWeb {
             // The page's context and window are made while the app boots; only the navigation waits for it.
             let browser = try station.liveBrowser()
             if let blank = try? browser.preparePage() { page = (browser, blank) }
+            mark("window")
         }
-        mark("sandbox")
     }
 
     /// Waits until the app is ready to be tested; returns why not otherwise.
