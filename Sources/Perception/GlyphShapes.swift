@@ -1,16 +1,15 @@
 import Imaging
 
 /// Recognises the operator glyphs of calculator-like keys by their geometry: `-`, `=`, `+`,
-/// `/`, `*`, `×`, `÷`, `(`, `)` and `.`. Tesseract's models read these poorly in isolation ("=" as a dash,
-/// "*" as "oe"); their shapes are simple enough to decide exactly. Anything else is nil, and
-/// the caller falls back to OCR.
+/// `/`, `*`, `×`, `÷`, `(`, `)` and `.`. Tesseract's models read these poorly in isolation
+/// ("=" as a dash, "*" as "oe"); their shapes are simple enough to decide exactly. Anything
+/// else is nil, and the caller falls back to OCR.
 public enum GlyphShapes {
     /// `ink` marks the glyph's dark pixels in a `width` x `height` picture.
     public static func classify(ink: [Bool], width: Int, height: Int) -> Character? {
         classify(ink: ink, width: width, height: height, parts: components(ink, width: width, height: height))
     }
 
-    /// The same, for a caller that already has the ink's connected components.
     /// Whether the ink closes a region of background in `box` (the bowl of a 9, 6, 8 or 0):
     /// operator glyphs are open strokes.
     static func enclosesBackground(_ ink: [Bool], width: Int, box: Rect) -> Bool {
@@ -31,6 +30,7 @@ public enum GlyphShapes {
         return false
     }
 
+    /// The same, for a caller that already has the ink's connected components.
     static func classify(ink: [Bool], width: Int, height: Int, parts all: [Part]) -> Character? {
         let parts = all.filter { $0.count >= 3 }
         guard !parts.isEmpty, parts.count <= 3 else { return nil }

@@ -206,9 +206,10 @@ public final class TesseractOCR: TextRecognizer, @unchecked Sendable {
         return words
     }
 
-    /// One small region read on its own: made dark-on-light from its own fill, cut to its
-    /// ink with a white margin, scaled to a size tesseract reads well and read as one line (one character first when its ink is one
-    /// glyph; operators by `GlyphShapes`). The caller holds the lock.
+    /// One small region read on its own: made dark-on-light from its own fill, cut to its ink
+    /// with a white margin, scaled to sizes tesseract reads well and read as one line (one
+    /// character first when its ink is one glyph; operators by `GlyphShapes`). The caller
+    /// holds the lock.
     private func readAlone(_ image: Image, _ inner: Rect) throws(OCRError) -> (text: String, shaped: Bool)? {
         guard inner.width > 4, inner.height > 4 else { return nil }
         var grey = image.cropped(to: inner).luma()
@@ -239,16 +240,16 @@ public final class TesseractOCR: TextRecognizer, @unchecked Sendable {
         // next ("4" as "a" or "d").
         let label = parts.filter { $0.count >= 3 }.dropFirst().reduce(parts.first { $0.count >= 3 }?.box) { $0?.union($1.box) }
             ?? Rect(x: 0, y: 0, width: inner.width, height: inner.height)
+        let single = inkBox.map { $0.width <= $0.height * 3 / 2 } ?? false
+        let oneBlot = single && parts.filter { $0.count >= 3 }.count == 1
+        if let symbol = GlyphShapes.classify(ink: ink, width: inner.width, height: inner.height, parts: parts) {
+            return (String(symbol), true)
+        }
         let margin = max(8, label.height / 2)
         let width = label.width + 2 * margin, height = label.height + 2 * margin
         var padded = [UInt8](repeating: 255, count: width * height)
         for y in 0..<label.height {
             for x in 0..<label.width { padded[(y + margin) * width + x + margin] = grey[(label.y + y) * inner.width + label.x + x] }
-        }
-        let single = inkBox.map { $0.width <= $0.height * 3 / 2 } ?? false
-        let oneBlot = single && parts.filter { $0.count >= 3 }.count == 1
-        if let symbol = GlyphShapes.classify(ink: ink, width: inner.width, height: inner.height, parts: parts) {
-            return (String(symbol), true)
         }
         var hasher = Hasher()
         hasher.combine(width)

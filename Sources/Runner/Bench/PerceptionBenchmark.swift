@@ -51,6 +51,17 @@ struct PerceptionBenchmark {
         }
     }
 
+    /// One true word, read or not: into the overall tally and its size, contrast and theme buckets.
+    func countTruth(recalled: Bool, size: Double, contrast: Double, theme: String, all: inout Tally, buckets: inout [String: Tally]) {
+        var t = Tally()
+        t.truth = 1
+        t.recalled = recalled ? 1 : 0
+        all = all + t
+        for key in ["size_\(sizeBucket(size))", "contrast_\(contrastBucket(contrast))", "theme_\(theme)"] {
+            buckets[key, default: Tally()] = buckets[key, default: Tally()] + t
+        }
+    }
+
     func run(_ emit: (String) -> Void) throws(RunError) {
         do {
             try HostTools.check()
@@ -303,13 +314,7 @@ struct PerceptionBenchmark {
             let over = read.filter { $0.box.intersection(word.box.insetBy(-2)).map { $0.area * 3 >= min($0.area, word.box.area) } ?? false }
             let seen = over.sorted { $0.box.x < $1.box.x }.map { TextSearch.tokens(of: $0.text).joined() }.joined()
             let hit = seen.contains(want)
-            var t = Tally()
-            t.truth = 1
-            t.recalled = hit ? 1 : 0
-            all = all + t
-            for key in ["size_\(sizeBucket(word.size))", "contrast_\(contrastBucket(word.contrast))", "theme_\(theme)"] {
-                buckets[key, default: Tally()] = buckets[key, default: Tally()] + t
-            }
+            countTruth(recalled: hit, size: word.size, contrast: word.contrast, theme: theme, all: &all, buckets: &buckets)
         }
         for word in read {
             let got = TextSearch.tokens(of: word.text).joined()
@@ -458,13 +463,7 @@ struct PerceptionBenchmark {
             } else {
                 hit = inside.sorted { ($0.box.y, $0.box.x) < ($1.box.y, $1.box.x) }.map { TextSearch.tokens(of: $0.text).joined() }.joined().contains(want)
             }
-            var t = Tally()
-            t.truth = 1
-            t.recalled = hit ? 1 : 0
-            all = all + t
-            for key in ["size_\(sizeBucket(word.size))", "contrast_\(contrastBucket(word.contrast))", "theme_\(theme)"] {
-                buckets[key, default: Tally()] = buckets[key, default: Tally()] + t
-            }
+            countTruth(recalled: hit, size: word.size, contrast: word.contrast, theme: theme, all: &all, buckets: &buckets)
         }
         for word in read {
             let got = TextSearch.tokens(of: word.text).joined()
