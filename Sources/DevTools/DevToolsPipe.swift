@@ -73,6 +73,7 @@ public final class DevToolsPipe: @unchecked Sendable {
     public init(reading: Int32, writing: Int32) {
         readFD = reading
         writeFD = writing
+        _ = fcntl(reading, F_SETFL, fcntl(reading, F_GETFL) | O_NONBLOCK)
         // A browser that died must not kill AppJudge with SIGPIPE on the next write.
         signal(SIGPIPE, SIG_IGN)
     }
@@ -99,12 +100,16 @@ public final class DevToolsPipe: @unchecked Sendable {
 
     /// Sends every command before reading any answer, then returns the answers in order; one
     /// command's refusal does not fail the others. Throws only when the channel itself fails.
+    /// Callers on several threads may wait at once: whoever reads files every answer and event,
+    /// and each caller takes its own.
     public func callAll(_ commands: [DevToolsCommand], timeout: Double = 10) throws(DevToolsError) -> [Result<JSONValue, DevToolsError>] {
-        lock.lock()
-        defer { lock.unlock() }
-        guard !isClosed else { throw .closed }
         var ids: [Int] = []
         var out: [UInt8] = []
+        lock.lock()
+        guard !isClosed else {
+            lock.unlock()
+            throw .closed
+        }
         for command in commands {
             nextId += 1
             ids.append(nextId)
@@ -113,14 +118,21 @@ public final class DevToolsPipe: @unchecked Sendable {
             out += Array(JSONValue.object(message).serialized().utf8)
             out.append(0)
         }
-        try write(out)
+        do {
+            try write(out)
+        } catch {
+            lock.unlock()
+            throw error
+        }
+        lock.unlock()
         let deadline = Date().addingTimeInterval(timeout)
         var results: [Result<JSONValue, DevToolsError>] = []
         for (index, id) in ids.enumerated() {
-            let answer = try awaitAnswer(id, deadline: deadline, method: commands[index].method)
+            let method = commands[index].method
+            let answer = try awaitMessage(deadline: deadline) { () -> JSONValue? in answers.removeValue(forKey: id) }
+            guard let answer else { throw .timedOut(method: method, seconds: timeout) }
             if let error = answer["error"] {
-                results.append(
-                    .failure(.rejected(method: commands[index].method, code: error["code"]?.integer ?? 0, message: error["message"]?.string ?? "")))
+                results.append(.failure(.rejected(method: method, code: error["code"]?.integer ?? 0, message: error["message"]?.string ?? "")))
             } else {
                 results.append(.success(answer["result"] ?? .object([])))
             }
@@ -131,17 +143,39 @@ public final class DevToolsPipe: @unchecked Sendable {
     /// Waits for the first event named `method` (of `session`, when given) that arrives or has
     /// arrived since the last wait, at most `timeout` seconds; nil when none came.
     public func waitForEvent(_ method: String, session: String? = nil, timeout: Double) throws(DevToolsError) -> DevToolsEvent? {
-        lock.lock()
-        defer { lock.unlock() }
-        let deadline = Date().addingTimeInterval(timeout)
+        try awaitMessage(deadline: Date().addingTimeInterval(timeout)) { () -> DevToolsEvent? in
+            events.firstIndex { $0.method == method && (session == nil || $0.session == session) }.map { events.remove(at: $0) }
+        }
+    }
+
+    /// Reads until `take` (called under the lock) finds what it waits for, or the deadline
+    /// passes (nil). The lock is held only to read what has arrived, never while waiting, so a
+    /// slow command on one thread does not hold up another thread's quick one.
+    private func awaitMessage<T>(deadline: Date, _ take: () -> T?) throws(DevToolsError) -> T? {
         while true {
-            if let i = events.firstIndex(where: { $0.method == method && (session == nil || $0.session == session) }) {
-                return events.remove(at: i)
+            lock.lock()
+            if let found = take() {
+                lock.unlock()
+                return found
             }
-            guard !isClosed else { throw .closed }
+            guard !isClosed else {
+                lock.unlock()
+                throw .closed
+            }
+            let arrived: Bool
+            do {
+                arrived = try readAvailable()
+            } catch {
+                lock.unlock()
+                throw error
+            }
+            lock.unlock()
+            if arrived { continue }
             let remaining = deadline.timeIntervalSinceNow
             if remaining <= 0 { return nil }
-            guard try readMessages(timeout: remaining) else { return nil }
+            // Bounded, so a pipe closed meanwhile is noticed on the next turn.
+            var pfd = pollfd(fd: readFD, events: Int16(POLLIN), revents: 0)
+            _ = Glibc.poll(&pfd, 1, Int32(max(1, min(remaining, 0.02) * 1000)))
         }
     }
 
@@ -167,31 +201,13 @@ public final class DevToolsPipe: @unchecked Sendable {
         }
     }
 
-    private func awaitAnswer(_ id: Int, deadline: Date, method: String) throws(DevToolsError) -> JSONValue {
-        while true {
-            if let answer = answers.removeValue(forKey: id) { return answer }
-            let remaining = deadline.timeIntervalSinceNow
-            if remaining <= 0 { throw .timedOut(method: method, seconds: (remaining * -1).rounded()) }
-            guard try readMessages(timeout: remaining) else {
-                throw .timedOut(method: method, seconds: 0)
-            }
-        }
-    }
-
-    /// Reads what the browser has written, waiting at most `timeout` for the first bytes, and
-    /// files every complete message; false when nothing arrived in time.
-    private func readMessages(timeout: Double) throws(DevToolsError) -> Bool {
-        var pfd = pollfd(fd: readFD, events: Int16(POLLIN), revents: 0)
-        let ready = Glibc.poll(&pfd, 1, Int32(max(1, min(timeout, 3600) * 1000)))
-        if ready == 0 { return false }
-        if ready < 0 {
-            if errno == EINTR { return true }
-            throw .closed
-        }
+    /// Files every complete message the browser has written so far, without waiting (the
+    /// descriptor is non-blocking); false when nothing had arrived. Called with the lock held.
+    private func readAvailable() throws(DevToolsError) -> Bool {
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         let n = chunk.withUnsafeMutableBytes { Glibc.read(readFD, $0.baseAddress, $0.count) }
         if n < 0 {
-            if errno == EINTR || errno == EAGAIN { return true }
+            if errno == EINTR || errno == EAGAIN { return false }
             throw .closed
         }
         if n == 0 { throw .closed }

@@ -213,15 +213,19 @@ public final class Evaluation: @unchecked Sendable {
             return Station.BrowserSetup(
                 support: prepared.support, etc: prepared.etc, limits: prepared.limits, log: logs.appendingPathComponent("browser-\(name).log").path)
         }
-        for i in 0..<max(1, min(options.workers, cases.count)) {
-            do {
-                stations.append(
-                    try Station(
-                        width: viewport.width, height: viewport.height,
-                        log: location.directory.appendingPathComponent("xvfb-\(i).log").path, browser: browser("\(i)")))
-            } catch {
-                stationError = error
-                break
+        // Started side by side: each is a display and a browser that mostly wait for themselves.
+        let opening = Slots<Result<Station, any Error>>(count: max(1, min(options.workers, cases.count)))
+        DispatchQueue.concurrentPerform(iterations: opening.count) { i in
+            opening[i] = Result {
+                try Station(
+                    width: viewport.width, height: viewport.height,
+                    log: location.directory.appendingPathComponent("xvfb-\(i).log").path, browser: browser("\(i)"))
+            }
+        }
+        for case let result? in opening.values {
+            switch result {
+            case .success(let station): stations.append(station)
+            case .failure(let error): stationError = error
             }
         }
         defer { stations.forEach { $0.close() } }
@@ -259,8 +263,18 @@ public final class Evaluation: @unchecked Sendable {
                 let result: CaseResult
                 if let station {
                     trace.record("case_start", ["case": testCase.id, "display": station.xvfb.displayName])
-                    result = evaluate(
+                    var attempt = evaluate(
                         testCase, spec: spec, agent: agent, screens: screens, prepared: prepared, logs: logs, station: station, frames: frames)
+                    // AppJudge's own fault (its browser ended or would not start) gets one more
+                    // try on a fresh browser; the first attempt's reason stays in the record.
+                    if attempt.appFailure == "infra_error", !interrupt.isSet {
+                        trace.record("case_retry", ["case": testCase.id, "reason": attempt.reason])
+                        let first = attempt.reason
+                        attempt = evaluate(
+                            testCase, spec: spec, agent: agent, screens: screens, prepared: prepared, logs: logs, station: station, frames: frames)
+                        attempt.reason += " (Run a second time: the first attempt hit an infrastructure error: \(first))"
+                    }
+                    result = attempt
                 } else {
                     let size = testCase.viewport.map { "\($0.width)x\($0.height)" } ?? ""
                     var failed = CaseResult(id: testCase.id, verdict: .error, reason: "A \(size) display could not be started.")
@@ -382,8 +396,14 @@ public final class Evaluation: @unchecked Sendable {
         let ocr: any TextRecognizer = prepared.plan.kind == .desktop ? ButtonAwareOCR(station.ocr) : station.ocr
         let observer = Observer(screen: station.display, ocr: ocr, sink: frames, prefix: name, structure: app.structure)
         var result = judge(app, observer)
-        // An app that died under test failed the case, whatever the checks before said.
-        if let ended = app.exitDescription(), !interrupt.isSet {
+        if let ended = app.browserEnded(), !interrupt.isSet {
+            // The browser is AppJudge's: whatever the steps saw after it ended says nothing of the app.
+            app.close()
+            result.verdict = .error
+            result.appFailure = "infra_error"
+            result.reason = "\(ended) during the case; no verdict on the app. \(result.reason)"
+        } else if let ended = app.exitDescription(), !interrupt.isSet {
+            // An app that died under test failed the case, whatever the checks before said.
             app.close()
             result.verdict = .fail
             result.appFailure = "crashed"
@@ -455,4 +475,23 @@ final class SharedProgress: @unchecked Sendable {
         defer { lock.unlock() }
         body(&report)
     }
+}
+
+/// A fixed number of slots filled from several threads, each writing its own.
+final class Slots<Value>: @unchecked Sendable {
+    private var items: [Value?]
+    private let lock = NSLock()
+    let count: Int
+
+    init(count: Int) {
+        self.count = count
+        items = Array(repeating: nil, count: count)
+    }
+
+    subscript(index: Int) -> Value? {
+        get { lock.withLock { items[index] } }
+        set { lock.withLock { items[index] = newValue } }
+    }
+
+    var values: [Value?] { lock.withLock { items } }
 }

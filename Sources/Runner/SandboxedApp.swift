@@ -113,8 +113,7 @@ final class SandboxedApp: AppSession, @unchecked Sendable {
         mark("sandbox")
         if isWeb {
             // The page's context and window are made while the app boots; only the navigation waits for it.
-            let browser = try station.liveBrowser()
-            if let blank = try? browser.preparePage() { page = (browser, blank) }
+            if let (browser, blank) = try? station.takePage() { page = (browser, blank) }
             mark("window")
         }
     }
@@ -170,6 +169,7 @@ final class SandboxedApp: AppSession, @unchecked Sendable {
         }
         mark("page")
         structure = BrowserStructure(devtools: browser.devtools, session: opened.session)
+        station.prepareNextPage()
         // A freshly opened window shows a flat colour until the page paints: wait for content,
         // then for it to settle. A page that stays blank is judged as it is.
         let inside = Rect(x: 0, y: 0, width: station.display.width, height: station.display.height).insetBy(2)
@@ -244,12 +244,18 @@ final class SandboxedApp: AppSession, @unchecked Sendable {
         if isWeb, let status, let code = try? String(contentsOf: status.appendingPathComponent("app-exit"), encoding: .utf8) {
             return "the app's server ended with status \(code.trimmingCharacters(in: .whitespacesAndNewlines))"
         }
-        if let page, !page.browser.isRunning { return "the browser showing the app ended" }
+        if let ended = browserEnded() { return ended }
         if let ended = process?.poll() { return "the app's sandbox ended with \(ended)" }
         if !isWeb, let window, (try? station.display.windows())?.contains(where: { $0.id == window && $0.mapped }) != true {
             return "the app's window closed"
         }
         return nil
+    }
+
+    /// Why the page can no longer be shown when AppJudge's own browser ended: its fault, not the app's.
+    func browserEnded() -> String? {
+        guard let page, let status = page.browser.exitStatus else { return nil }
+        return "AppJudge's browser showing the app ended (\(status))"
     }
 
     /// Kills the sandbox and everything in its control group at once (its state is

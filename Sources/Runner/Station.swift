@@ -23,6 +23,8 @@ final class Station: @unchecked Sendable {
     private var browser: BrowserJail?
     private var cases = 0
     private let lock = NSLock()
+    /// The next case's page, being made off the screen while the current case runs.
+    private var spare: SparePage?
 
     init(width: Int, height: Int, log: String, browser: BrowserSetup? = nil) throws {
         xvfb = try Xvfb(width: width, height: height, log: log)
@@ -79,6 +81,30 @@ final class Station: @unchecked Sendable {
         return started
     }
 
+    /// Starts making the next case's page (a fresh context, its window off the screen) while
+    /// this case runs, so the next case starts without waiting for a window.
+    func prepareNextPage() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard spare == nil, let browser, browser.isRunning else { return }
+        spare = SparePage(browser: browser)
+    }
+
+    /// A fresh page for a case, on the screen: the one made in advance when there is one (from
+    /// the browser still running), else a new one.
+    func takePage() throws -> (BrowserJail, BrowserPage) {
+        let browser = try liveBrowser()
+        lock.lock()
+        let waiting = spare
+        spare = nil
+        lock.unlock()
+        if let waiting, let made = waiting.page() {
+            if waiting.browser === browser, (try? browser.show(made)) != nil { return (browser, made) }
+            waiting.browser.closePage(made)
+        }
+        return (browser, try browser.preparePage())
+    }
+
     /// A port of its own for each case's app, so nothing of the last case's connections (a
     /// socket still closing) stands in the way of the next server.
     func nextPort() -> Int {
@@ -91,6 +117,8 @@ final class Station: @unchecked Sendable {
     /// Closes the browser and the connections before the server goes, then stops the server.
     func close() {
         lock.lock()
+        if let waiting = spare, let made = waiting.page() { waiting.browser.closePage(made) }
+        spare = nil
         browser?.close()
         browser = nil
         lock.unlock()
@@ -98,5 +126,26 @@ final class Station: @unchecked Sendable {
         display.close()
         xvfb.stop()
         if let scratchFolder { try? FileManager.default.removeItem(at: scratchFolder) }  // the station's own temporary /etc
+    }
+}
+
+/// A page being made on a thread of its own; `page()` waits for it (nil if it failed).
+private final class SparePage: @unchecked Sendable {
+    let browser: BrowserJail
+    private var made: BrowserPage?
+    private let done = DispatchSemaphore(value: 0)
+
+    init(browser: BrowserJail) {
+        self.browser = browser
+        Thread.detachNewThread { [self] in
+            made = try? browser.prepareSparePage()
+            done.signal()
+        }
+    }
+
+    func page() -> BrowserPage? {
+        done.wait()
+        done.signal()  // a second call returns at once
+        return made
     }
 }

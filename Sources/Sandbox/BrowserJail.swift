@@ -96,6 +96,9 @@ public final class BrowserJail: @unchecked Sendable {
     /// Whether the browser still runs.
     public var isRunning: Bool { process.poll() == nil }
 
+    /// How the browser ended, once it has.
+    public var exitStatus: ExitStatus? { process.poll() }
+
     /// Ends the browser and everything in its sandbox.
     public func close() {
         devtools.close()
@@ -121,12 +124,34 @@ public final class BrowserJail: @unchecked Sendable {
     /// A fresh browser context with a blank fullscreen window, attached: made while the app is
     /// still starting, so only the navigation is left once it answers.
     public func preparePage() throws(DevToolsError) -> BrowserPage {
+        try makePage(offScreen: false)
+    }
+
+    /// A fresh browser context with a blank window off the screen, unfocused: made while
+    /// another case still uses the screen (it neither shows there nor takes the keyboard), and
+    /// brought on with `show` when its case starts.
+    public func prepareSparePage() throws(DevToolsError) -> BrowserPage {
+        try makePage(offScreen: true)
+    }
+
+    /// Brings a page made off the screen on, fullscreen.
+    public func show(_ page: BrowserPage) throws(DevToolsError) {
+        let window = try devtools.call("Browser.getWindowForTarget", ["targetId": .string(page.target)])["windowId"]
+        guard let window else { throw .malformed("Browser.getWindowForTarget gave no windowId") }
+        _ = try devtools.call("Browser.setWindowBounds", ["windowId": window, "bounds": ["left": 0, "top": 0]])
+        _ = try devtools.call("Browser.setWindowBounds", ["windowId": window, "bounds": ["windowState": "fullscreen"]])
+    }
+
+    private func makePage(offScreen: Bool) throws(DevToolsError) -> BrowserPage {
         let context = try devtools.call("Target.createBrowserContext", ["disposeOnDetach": false])["browserContextId"]?.string
         guard let context else { throw .malformed("Target.createBrowserContext gave no browserContextId") }
         do throws(DevToolsError) {
+            var placement: [(String, JSONValue)] = [("windowState", "fullscreen"), ("focus", true)]
+            // Far right of any screen AppJudge makes; the window manager-less X server keeps it there.
+            if offScreen { placement = [("left", 20_000), ("top", 0), ("focus", false)] }
             let target = try devtools.call(
                 "Target.createTarget",
-                ["url": "about:blank", "browserContextId": .string(context), "newWindow": true, "windowState": "fullscreen", "focus": true]
+                .object([("url", "about:blank"), ("browserContextId", .string(context)), ("newWindow", true)] + placement)
             )["targetId"]?.string
             guard let target else { throw .malformed("Target.createTarget gave no targetId") }
             let session = try devtools.call("Target.attachToTarget", ["targetId": .string(target), "flatten": true])["sessionId"]?.string

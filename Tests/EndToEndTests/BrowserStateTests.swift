@@ -1,4 +1,5 @@
 import Foundation
+import Processes
 import TestSupport
 import Testing
 
@@ -23,5 +24,70 @@ struct BrowserStateTests {
         #expect(failing(json).isEmpty, "\(result.output)")
         #expect(result.status == 0, "\(result.output)")
         expectNothingLeftBehind()
+    }
+}
+
+/// AppJudge's browser is its own: when it dies under a case, the app is not blamed.
+@Suite("A browser that dies under a case", .serialized, .timeLimit(.minutes(5)))
+struct BrowserDeathTests {
+    /// The browser is killed once the case's page is up: the case is run again on a fresh
+    /// browser and judged there, the first attempt's reason is kept, and the evaluation's
+    /// outcome stays `evaluated` (not `crashed`, which would blame the app).
+    @Test func aCaseWhoseBrowserDiedIsRunAgain() throws {
+        let out = Scratch.directory("browser-death")
+        defer { try? FileManager.default.removeItem(at: out) }
+        var env = Command.baseEnvironment()
+        env["APPJUDGE_HOME"] = Repo.root.path
+        env["OMP_THREAD_LIMIT"] = "1"
+        let run = try ChildProcess(
+            Command(
+                Repo.releaseBinary.path,
+                ["run", "--task", "tasks/todo-list", "--repo", "tasks/todo-list/reference", "--case", "delete", "--workers", "1", "--out", out.path],
+                environment: env, workingDirectory: Repo.root.path))
+        let trace = out.appendingPathComponent("todo-list/trace.jsonl")
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, !((try? String(contentsOf: trace, encoding: .utf8)) ?? "").contains("\"app_ready\"") { usleep(20_000) }
+        // The browser's main process: a descendant of this run, the one started with --kiosk.
+        let browsers = Descendants.of(run.pid).filter { $0.command.contains("--kiosk") && !$0.command.contains("--type=") && !$0.command.hasPrefix("bwrap") }
+        try #require(!browsers.isEmpty, "no browser found under the run")
+        for browser in browsers { kill(browser.pid, SIGKILL) }
+        let status = run.wait(timeout: 120)
+        #expect(status == .exited(0), "exit \(String(describing: status))")
+        let json = try report(in: out)
+        let cases = json["cases"] as? [[String: Any]] ?? []
+        #expect(cases.first?["verdict"] as? String == "pass", "\(cases)")
+        let reason = cases.first?["reason"] as? String ?? ""
+        #expect(reason.contains("Run a second time") && reason.contains("browser"), "\(reason)")
+        #expect(json["outcome"] as? String == "evaluated")
+        #expect(((try? String(contentsOf: trace, encoding: .utf8)) ?? "").contains("\"case_retry\""))
+        expectNothingLeftBehind()
+    }
+}
+
+/// The processes below a pid, from /proc.
+enum Descendants {
+    static func of(_ root: pid_t) -> [(pid: pid_t, command: String)] {
+        var parent: [pid_t: pid_t] = [:]
+        var command: [pid_t: String] = [:]
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let pid = pid_t(entry), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { continue }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            guard fields.count > 2, let ppid = pid_t(fields[1]) else { continue }
+            parent[pid] = ppid
+            let raw = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") ?? Data()
+            command[pid] = String(decoding: raw.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
+        }
+        func descends(_ pid: pid_t) -> Bool {
+            var p = pid
+            for _ in 0..<64 {
+                guard let up = parent[p] else { return false }
+                if up == root { return true }
+                p = up
+            }
+            return false
+        }
+        return parent.keys.filter(descends).sorted().map { ($0, command[$0] ?? "") }
     }
 }

@@ -1,0 +1,57 @@
+import DevTools
+import Foundation
+import Imaging
+import JSON
+import Sandbox
+import TestSupport
+import Testing
+
+/// How a worker's browser makes each case's page: the next page is made off the screen while a
+/// case still runs, and must not show there or take the running case's keyboard.
+@Suite("Case pages in the worker's browser", .serialized, .timeLimit(.minutes(3)))
+struct BrowserPageTests {
+    @Test func aPageMadeOffTheScreenLeavesTheRunningCaseAlone() throws {
+        let page = try LivePage(html: "<body style='margin:0;background:#ffffff'><input id='f' style='font-size:20px'><p>Running case</p></body>")
+        defer { page.close() }
+        try page.input.click(at: .init(x: 60, y: 14), button: .left, count: 1)
+        try page.input.type("abc")
+        // No caret on screen while the pictures are compared: it blinks.
+        try page.input.click(at: .init(x: 400, y: 400), button: .left, count: 1)
+        let before = try page.display.waitUntilSettled(timeout: 3, stableFrames: 4).frame
+        let spare = try page.browser.prepareSparePage()
+        usleep(300_000)
+        let after = try page.display.waitUntilSettled(timeout: 3, stableFrames: 4).frame
+        #expect(after.digest == before.digest, "the spare page's window changed the screen")
+        try page.input.click(at: .init(x: 60, y: 14), button: .left, count: 1)
+        try page.input.key("End")
+        try page.input.type("def")
+        usleep(200_000)
+        let value = try page.browser.devtools.call(
+            "Runtime.evaluate", ["expression": "document.getElementById('f').value"], session: page.page.session)
+        #expect(value["result"]?["value"]?.string == "abcdef", "typing went elsewhere: \(value)")
+
+        // Shown, it fills the screen.
+        try page.browser.show(spare)
+        try page.browser.navigate(spare, to: "data:text/html,<body style='margin:0;background:rgb(200,30,30)'></body>", timeout: 10)
+        let shown = try page.display.waitUntilSettled(timeout: 3, stableFrames: 4).frame
+        let corners = [(5, 5), (shown.width - 5, 5), (5, shown.height - 5), (shown.width - 5, shown.height - 5), (shown.width / 2, shown.height / 2)]
+        for (x, y) in corners {
+            let i = (y * shown.width + x) * 4
+            #expect(shown.pixels[i] == 200 && shown.pixels[i + 1] == 30, "pixel (\(x), \(y)) is not the spare page's")
+        }
+        page.browser.closePage(spare)
+    }
+
+    /// Chromium's own UI pages (the omnibox popups) are renderers that cost CPU every window and
+    /// are never seen in kiosk mode: the flags keep them off.
+    @Test func theBrowserRunsNoRendererForItsOwnUI() throws {
+        let page = try LivePage(html: "<p>One page</p>")
+        defer { page.close() }
+        let extra = try page.browser.preparePage()
+        usleep(1_500_000)
+        let targets = try page.browser.devtools.call("Target.getTargets")["targetInfos"]?.array ?? []
+        let ui = targets.filter { $0["type"]?.string == "browser_ui" }.compactMap { $0["url"]?.string }
+        #expect(ui.isEmpty, "browser UI pages: \(ui)")
+        page.browser.closePage(extra)
+    }
+}
