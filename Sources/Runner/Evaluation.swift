@@ -161,11 +161,17 @@ public final class Evaluation: @unchecked Sendable {
             runId: options.runId, task: spec, repository: options.repository.path, judge: judgeName,
             startedAt: started, environment: Self.environment())
         report.limit(to: cases.map(\.id))
+        let writeFailure = FirstError()
         @Sendable func save(_ report: inout TaskReport) {
             report.seconds = Date().timeIntervalSince(started)
             if let agent { report.modelUsage = agent.ledger.usage }
             report.tally(total: cases.count)
-            Self.write(report, frames: frames, to: location)
+            do {
+                try Self.write(report, frames: frames, to: location)
+            } catch {
+                // The cases go on (a later write may succeed); the run ends with this error.
+                writeFailure.set(error)
+            }
         }
         save(&report)
         trace.record("evaluation_start", ["task": spec.id, "repository": options.repository.path, "cases": cases.count])
@@ -183,21 +189,24 @@ public final class Evaluation: @unchecked Sendable {
 
         // Install and build once, in the sandbox; each case then starts its own copy.
         let prepared: PreparedApp
+        let preparing: Result<PreparedApp, PreparedApp.Failure>
         do {
-            switch try PreparedApp.prepare(
+            preparing = try PreparedApp.prepare(
                 repository: options.repository, app: spec.app,
                 assets: spec.assets.map { (loaded.directory.appendingPathComponent($0), $0) }, support: options.sandboxDirectory,
                 limits: options.limits, logs: logs,
                 trace: trace)
-            {
-            case .success(let app): prepared = app
-            case .failure(let failure):
-                report.build = failure.build
-                return end(.buildFailed, failure.reason, logTail: failure.logTail)
-            }
         } catch {
             _ = end(.infraError, error.description)
             throw RunError(error)
+        }
+        switch preparing {
+        case .success(let app): prepared = app
+        case .failure(let failure):
+            report.build = failure.build
+            let ended = end(.buildFailed, failure.reason, logTail: failure.logTail)
+            if let failed = writeFailure.error { throw failed }
+            return ended
         }
         defer { prepared.workspace.remove() }
         report.build = prepared.build
@@ -215,7 +224,7 @@ public final class Evaluation: @unchecked Sendable {
         }
         // Started side by side: each is a display and a browser that mostly wait for themselves.
         let opening = Slots<Result<Station, any Error>>(count: max(1, min(options.workers, cases.count)))
-        DispatchQueue.concurrentPerform(iterations: opening.count) { i in
+        onThreads(opening.count) { i in
             opening[i] = Result {
                 try Station(
                     width: viewport.width, height: viewport.height,
@@ -242,7 +251,8 @@ public final class Evaluation: @unchecked Sendable {
         @Sendable func inTaskOrder(_ results: inout [CaseResult]) { results.sort { order[$0.id, default: 0] < order[$1.id, default: 0] } }
         let shared = SharedProgress(report: report)
         let screens = ScreenReferences(directory: loaded.directory.appendingPathComponent("screens"), record: options.recordScreens)
-        DispatchQueue.concurrentPerform(iterations: workers.count) { worker in
+        // One thread per worker: concurrentPerform would run no more at once than there are cores.
+        onThreads(workers.count) { [self] worker in
             // Cases with a viewport of their own get a display of that size, made once per worker.
             var sized: [String: Station] = [:]
             defer { sized.values.forEach { $0.close() } }
@@ -316,6 +326,7 @@ public final class Evaluation: @unchecked Sendable {
         Self.classify(&report)
         trace.record("evaluation_end", ["status": report.status.rawValue, "score": report.score, "outcome": report.outcome.rawValue])
         save(&report)
+        if let failed = writeFailure.error { throw failed }
         return (report, location)
     }
 
@@ -416,12 +427,19 @@ public final class Evaluation: @unchecked Sendable {
         return result
     }
 
-    static func write(_ report: TaskReport, frames: FrameDirectory, to location: ReportLocation) {
-        if let json = try? JSONEncoder.report.encode(report) {
-            try? AtomicFile.write(json, to: location.json)
+    /// Writes the report's JSON and HTML; says which file could not be written, and why.
+    static func write(_ report: TaskReport, frames: FrameDirectory, to location: ReportLocation) throws(RunError) {
+        do {
+            try AtomicFile.write(try JSONEncoder.report.encode(report), to: location.json)
+        } catch {
+            throw .infrastructure("Cannot write the report \(location.json.path): \(error.localizedDescription).")
         }
         let html = HTMLReport.render(report, frames: frames.snapshot)
-        try? AtomicFile.write(Data(html.utf8), to: location.html)
+        do {
+            try AtomicFile.write(Data(html.utf8), to: location.html)
+        } catch {
+            throw .infrastructure("Cannot write the report \(location.html.path): \(error.localizedDescription).")
+        }
     }
 
     /// The last `lines` lines of a log (at most 2000 characters).
@@ -475,6 +493,31 @@ final class SharedProgress: @unchecked Sendable {
         defer { lock.unlock() }
         body(&report)
     }
+}
+
+/// Runs `body` for every index below `count`, each on a thread of its own, and returns when all
+/// have: `--workers N` means N cases at once, whatever the number of cores.
+func onThreads(_ count: Int, _ body: @escaping (Int) -> Void) {
+    // Handed to the threads as is: the caller waits here until every one of them has ended.
+    struct Work: @unchecked Sendable { let run: (Int) -> Void }
+    let work = Work(run: body)
+    let group = DispatchGroup()
+    for index in 0..<count {
+        group.enter()
+        Thread.detachNewThread {
+            work.run(index)
+            group.leave()
+        }
+    }
+    group.wait()
+}
+
+/// The first error of many attempts, kept from any thread.
+final class FirstError: @unchecked Sendable {
+    private let lock = NSLock()
+    private var first: RunError?
+    var error: RunError? { lock.withLock { first } }
+    func set(_ error: RunError) { lock.withLock { if first == nil { first = error } } }
 }
 
 /// A fixed number of slots filled from several threads, each writing its own.

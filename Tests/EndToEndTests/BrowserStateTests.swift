@@ -64,6 +64,27 @@ struct BrowserDeathTests {
     }
 }
 
+/// `--workers N` is N cases at once, also beyond the machine's cores.
+@Suite("Workers", .serialized, .timeLimit(.minutes(5)))
+struct WorkerTests {
+    @Test func threeWorkersRunThreeCasesAtOnce() throws {
+        let out = Scratch.directory("workers")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let result = try CLI.run([
+            "run", "--task", "tasks/todo-list", "--repo", "tasks/todo-list/reference", "--case", "heading,add-button,add-enter", "--workers", "3",
+            "--out", out.path,
+        ])
+        #expect(result.status == 0, "\(result.output)")
+        let events = try String(contentsOf: out.appendingPathComponent("todo-list/trace.jsonl"), encoding: .utf8).split(separator: "\n")
+            .compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        let beforeFirstVerdict = events.prefix { $0["event"] as? String != "verdict" }
+        let started = beforeFirstVerdict.filter { $0["event"] as? String == "case_start" }
+        #expect(started.count == 3, "cases started before the first verdict: \(started)")
+        #expect(Set(started.compactMap { $0["display"] as? String }).count == 3)
+        expectNothingLeftBehind()
+    }
+}
+
 /// The processes below a pid, from /proc.
 enum Descendants {
     static func of(_ root: pid_t) -> [(pid: pid_t, command: String)] {

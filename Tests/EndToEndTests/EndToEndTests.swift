@@ -155,6 +155,18 @@ struct CommandLineTests {
         #expect(done.output.contains("sandbox support file") && done.output.contains("is missing"), "\(done.output)")
     }
 
+    /// A report that cannot be written is an error with the file's name, never a silent loss.
+    @Test func aReportThatCannotBeWrittenIsAnError() throws {
+        let out = Scratch.directory("unwritable")
+        defer { try? FileManager.default.removeItem(at: out) }
+        // A folder where the report file should go: no write can replace it.
+        try FileManager.default.createDirectory(at: out.appendingPathComponent("todo-list/report.json"), withIntermediateDirectories: true)
+        let result = try CLI.run(["run", "--task", "tasks/todo-list", "--repo", "tasks/todo-list/reference", "--case", "heading", "--out", out.path])
+        #expect(result.status == 3, "\(result.output)")
+        #expect(result.output.contains("Cannot write the report") && result.output.contains("report.json"), "\(result.output)")
+        expectNothingLeftBehind()
+    }
+
     @Test func ocrPrintsWhatItReads() throws {
         let r = try CLI.run(["ocr", Repo.fixture("frames/todo-table-two-rows.png").path])
         #expect(r.status == 0)
