@@ -68,10 +68,15 @@ public enum AppJudgeCLI {
               Turn RealDevBench records (label, category, scenario, features, prompt, files)
               into task folders (default tasks/) with requirement, features and assets, ready
               for cases generate.
-          appjudge calibrate --labels FILE.csv RUN
-              Compare the verdicts of a run with human labels (CSV: task,case,label as
-              pass/fail): accuracy, Cohen's kappa, Pearson and Spearman of task scores;
-              writes RUN/calibration.json.
+          appjudge import appevalpilot FILE.jsonl [--apps FILE.jsonl] [--out DIR]
+              Turn AppEvalPilot-style labelled case lists (test_case_name, requirements,
+              test_case, GT) into task folders with a case per line, labels.csv, and
+              verdicts-appevalpilot.csv when the lines carry AppEvalPilot's verdicts.
+          appjudge calibrate --labels FILE.csv (RUN | --verdicts FILE.csv) [--json]
+              Compare a judge's verdicts (a run, or CSV task,case,verdict) with labels (CSV:
+              task,case,label as pass/fail/uncertain): accuracy, Cohen's kappa, Pearson and
+              Spearman of task scores with 95% bootstrap intervals over tasks, and the
+              confusion table; with a run, writes RUN/calibration.json.
           appjudge summary RUN
               Scores of every task in a run, strict and lenient, functional and visual, and
               per scenario; writes RUN/summary.json.

@@ -88,8 +88,11 @@ extension AppJudgeCLI {
     }
 
     static func importTasks(_ args: [String]) -> Int32 {
+        if args.first == "appevalpilot" { return importLabelledCases(Array(args.dropFirst())) }
         guard args.first == "realdevbench", args.count >= 2, !args[1].hasPrefix("--") else {
-            printError("import needs the format and a file: appjudge import realdevbench FILE.jsonl [--assets DIR] [--out DIR].")
+            printError(
+                "import needs the format and a file: appjudge import realdevbench FILE.jsonl [--assets DIR] [--out DIR], or appjudge import appevalpilot FILE.jsonl [--apps FILE.jsonl] [--out DIR]."
+            )
             return ExitCode.badInput
         }
         let parsed: [String: String]
@@ -126,40 +129,103 @@ extension AppJudgeCLI {
         }
     }
 
-    static func calibrate(_ args: [String]) -> Int32 {
-        let run = args.last.flatMap { $0.hasPrefix("--") ? nil : $0 }
+    /// `import appevalpilot FILE.jsonl [--apps FILE.jsonl] [--out DIR]`: labelled case lists
+    /// into task folders, labels.csv and (when the lines carry them) AppEvalPilot's verdicts.
+    static func importLabelledCases(_ args: [String]) -> Int32 {
+        guard let first = args.first, !first.hasPrefix("--") else {
+            printError("import appevalpilot needs a file: appjudge import appevalpilot FILE.jsonl [--apps FILE.jsonl] [--out DIR].")
+            return ExitCode.badInput
+        }
         let parsed: [String: String]
-        switch options(run == nil ? args : Array(args.dropLast()), allowed: ["labels"]) {
+        switch options(Array(args.dropFirst()), allowed: ["apps", "out"]) {
         case .success(let o): parsed = o
         case .failure(let stop): return stop.code
         }
-        guard let labelsPath = parsed["labels"], let run else {
-            printError("calibrate needs --labels FILE.csv and a run folder: appjudge calibrate --labels FILE.csv RUN.")
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let out = URL(fileURLWithPath: parsed["out"] ?? "tasks", relativeTo: cwd).standardizedFileURL
+        var scenarios: [String: String] = [:]
+        if let apps = parsed["apps"] {
+            guard let text = try? String(contentsOfFile: apps, encoding: .utf8) else {
+                printError("--apps \(apps): cannot be read; give apps.jsonl (project_name, scenario per line).")
+                return ExitCode.badInput
+            }
+            for (i, line) in text.split(separator: "\n").enumerated() {
+                guard let row = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any],
+                    let name = row["project_name"] as? String, let scenario = row["scenario"] as? String
+                else {
+                    printError("\(apps):\(i + 1): project_name and scenario are needed; the line is skipped.")
+                    continue
+                }
+                scenarios[name] = scenario.lowercased()
+            }
+        }
+        do {
+            let summary = try LabelledCases.importFile(URL(fileURLWithPath: first, relativeTo: cwd).standardizedFileURL, scenarios: scenarios, into: out)
+            summary.rejected.forEach { printError($0) }
+            for id in summary.tasks { print("  created \(relative(out.appendingPathComponent(id).path))") }
+            for id in summary.existing { print("  \(id) exists; left as it is") }
+            if !summary.withoutRequirement.isEmpty {
+                print("  \(summary.withoutRequirement.count) app(s) have no requirement in this file: labels only, no task folder")
+            }
+            print(
+                "imported \(summary.cases) case(s) of \(summary.tasks.count + summary.existing.count + summary.withoutRequirement.count) app(s), \(summary.rejected.count) line(s) rejected"
+            )
+            if let labels = summary.labels { print("labels: \(relative(labels.path))") }
+            if let verdicts = summary.verdicts { print("AppEvalPilot's verdicts: \(relative(verdicts.path))") }
+            return summary.rejected.isEmpty ? ExitCode.allPassed : ExitCode.badInput
+        } catch {
+            printError(error.description)
+            return ExitCode.badInput
+        }
+    }
+
+    static func calibrate(_ args: [String]) -> Int32 {
+        var rest = args
+        let asJSON = rest.contains("--json")
+        rest.removeAll { $0 == "--json" }
+        let run = rest.last.flatMap { $0.hasPrefix("--") || rest.count % 2 == 0 ? nil : $0 }
+        let parsed: [String: String]
+        switch options(run == nil ? rest : Array(rest.dropLast()), allowed: ["labels", "verdicts"]) {
+        case .success(let o): parsed = o
+        case .failure(let stop): return stop.code
+        }
+        guard let labelsPath = parsed["labels"], (run == nil) != (parsed["verdicts"] == nil) else {
+            printError(
+                "calibrate needs --labels FILE.csv and either a run folder or --verdicts FILE.csv: appjudge calibrate --labels FILE.csv (RUN | --verdicts FILE.csv) [--json]."
+            )
             return ExitCode.badInput
         }
         do {
             let labels = try Calibration.labels(URL(fileURLWithPath: labelsPath))
-            let runURL = URL(fileURLWithPath: run).standardizedFileURL
-            let reports = try Calibration.reports(in: runURL)
-            let result = Calibration.compare(labels, reports)
-            func f(_ v: Double?) -> String { v.map { String(format: "%.3f", $0) } ?? "n/a" }
-            print("\(pad("task", 24)) \(pad("cases", 6)) \(pad("judge", 7)) human")
-            for t in result.tasks { print("\(pad(t.id, 24)) \(pad("\(t.cases)", 6)) \(pad(f(t.judge), 7)) \(f(t.human))") }
-            print(
-                "cases \(result.pairs): accuracy \(f(result.accuracy)), Cohen's kappa \(f(result.kappa)); tasks \(result.tasks.count): Pearson \(f(result.pearson)), Spearman \(f(result.spearman))"
-            )
-            if result.undecided > 0 {
-                print("\(result.undecided) labelled case(s) were not decided by the judge (uncertain, error, skipped) and count as fail")
+            let verdicts: [String: Verdict]
+            var judges: [String] = []
+            var written: URL?
+            if let file = parsed["verdicts"] {
+                verdicts = try Calibration.verdicts(URL(fileURLWithPath: file))
+                judges = [URL(fileURLWithPath: file).lastPathComponent]
+            } else {
+                let runURL = URL(fileURLWithPath: run!).standardizedFileURL
+                let reports = try Calibration.reports(in: runURL)
+                verdicts = Calibration.verdicts(of: reports)
+                judges = Set(reports.values.map(\.0.judge)).sorted()
+                written = runURL.appendingPathComponent("calibration.json")
             }
-            if !result.unmatched.isEmpty {
-                print("\(result.unmatched.count) label(s) match no case in the run: \(result.unmatched.prefix(10).joined(separator: ", "))")
+            let result = Calibration.compare(labels, verdicts)
+            if let written {
+                do {
+                    try AtomicFile.write(Calibration.json(result, judges: judges), to: written)
+                } catch {
+                    printError("Cannot write \(written.path): \(error.localizedDescription).")
+                    return ExitCode.infrastructure
+                }
             }
-            print("AppEvalPilot in the RealDevWorld paper: accuracy 0.92, correlation 0.85")
-            let judges = Set(reports.values.map(\.0.judge)).sorted()
-            let file = runURL.appendingPathComponent("calibration.json")
-            try? AtomicFile.write(Calibration.json(result, judges: judges), to: file)
-            print("written: \(relative(file.path))")
-            return result.pairs > 0 ? ExitCode.allPassed : ExitCode.caseFailed
+            if asJSON {
+                print(String(decoding: Calibration.json(result, judges: judges, pretty: false), as: UTF8.self))
+            } else {
+                Calibration.lines(result).forEach { print($0) }
+                if let written { print("written: \(relative(written.path))") }
+            }
+            return result.figures.cases > 0 ? ExitCode.allPassed : ExitCode.caseFailed
         } catch let problem as Problem {
             printError(problem.message)
             return ExitCode.badInput

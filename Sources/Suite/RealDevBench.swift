@@ -1,7 +1,7 @@
 import Foundation
 
-/// Turns RealDevBench records (one JSON object per line with label, category, scenario,
-/// features, prompt and files) into task folders: task.json with the requirement, features and
+/// Turns RealDevBench records (one JSON object per line, as the Hugging Face dataset ships them:
+/// label, category, scenario, features as a list, feature_list as text, prompt, files as paths) into task folders: task.json with the requirement, features and
 /// assets, and no cases yet (`appjudge cases generate` proposes them).
 public enum RealDevBench {
     /// One record, as the benchmark ships it.
@@ -45,6 +45,11 @@ public enum RealDevBench {
         case let text as String: features = text.components(separatedBy: CharacterSet(charactersIn: "\n;"))
         case nil, is NSNull: features = []
         default: return bad("features", "must be a list of texts or one text.")
+        }
+        // The Hugging Face records carry the features twice: as a list, and as `feature_list` text.
+        if features.isEmpty, let text = object["feature_list"] as? String {
+            features = text.components(separatedBy: CharacterSet(charactersIn: "\n;"))
+                .map { $0.replacingOccurrences(of: #"^\s*\d{1,2}\s*[.)]\s*"#, with: "", options: .regularExpression) }
         }
         features = features.map { $0.trimmingCharacters(in: CharacterSet.whitespacesAndNewlines.union(CharacterSet(charactersIn: "-*•"))) }
             .filter { !$0.isEmpty }
@@ -132,7 +137,12 @@ public enum RealDevBench {
             var sources: [(URL, String)] = []
             var missing: [String] = []
             for name in record.files {
-                let candidates = [assets?.appendingPathComponent(name), assets?.appendingPathComponent(record.label).appendingPathComponent(name)]
+                // As named, below the record's label, or (paths under data/benchmark/) by file name.
+                let base = (name as NSString).lastPathComponent
+                let candidates = [
+                    assets?.appendingPathComponent(name), assets?.appendingPathComponent(record.label).appendingPathComponent(name),
+                    assets?.appendingPathComponent(base), assets?.appendingPathComponent(record.label).appendingPathComponent(base),
+                ]
                 if let found = candidates.compactMap({ $0 }).first(where: { fm.fileExists(atPath: $0.path) }) {
                     sources.append((found, name))
                 } else {

@@ -30,3 +30,33 @@ import Testing
         #expect(Agreement.pearson([1], [1]) == nil)
     }
 }
+
+@Suite struct CalibrationFiguresTests {
+    func pairs(_ counts: (Int, Int, Int, Int)) -> [(judge: Bool, label: Bool)] {
+        Array(repeating: (true, true), count: counts.0) + Array(repeating: (true, false), count: counts.1)
+            + Array(repeating: (false, true), count: counts.2) + Array(repeating: (false, false), count: counts.3)
+    }
+
+    @Test func figuresIntervalsAndTheConfusionTable() throws {
+        let byTask = ["a": pairs((5, 1, 0, 4)), "b": pairs((2, 0, 3, 5)), "c": pairs((8, 1, 1, 0)), "d": pairs((0, 0, 2, 8)), "e": pairs((4, 2, 1, 3))]
+        let f = CalibrationFigures(pairs: byTask)
+        #expect(f.cases == 50 && f.tasks == 5)
+        #expect(f.confusion == Confusion(byTask.values.flatMap { $0 }))
+        #expect(f.confusion.bothPass == 19 && f.confusion.judgePassLabelFail == 4 && f.confusion.judgeFailLabelPass == 7 && f.confusion.bothFail == 20)
+        #expect(f.accuracy.value == 39.0 / 50)
+        for e in [f.accuracy, f.kappa, f.pearson, f.spearman] {
+            let (value, low, high) = (try #require(e.value), try #require(e.low), try #require(e.high))
+            #expect(low <= value && value <= high)
+        }
+        // Seeded: the same input gives the same intervals; another seed, other ones.
+        let again = CalibrationFigures(pairs: byTask)
+        #expect(again.accuracy == f.accuracy && again.pearson == f.pearson)
+        #expect(CalibrationFigures(pairs: byTask, seed: 7).kappa != f.kappa)
+    }
+
+    @Test func oneTaskHasNoInterval() {
+        let f = CalibrationFigures(pairs: ["only": pairs((3, 1, 1, 3))])
+        #expect(f.accuracy.value == 0.75 && f.accuracy.low == nil)
+        #expect(f.pearson.value == nil)
+    }
+}
