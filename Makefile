@@ -12,7 +12,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Tesseract's OpenMP threads spin on small machines; appjudge sets this itself, tests need it here.
 export OMP_THREAD_LIMIT := 1
 
-.PHONY: all deps build release test demo bench format clean
+.PHONY: all deps build release test check demo bench format clean
 
 all: build
 
@@ -36,6 +36,12 @@ release: deps
 test: release
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --no-parallel
+
+# The inner loop: unit and in-process tests (fakes, real Xvfb and xdo, no browser and no
+# evaluation end to end), at most a few minutes. `make test` stays the full gate.
+check: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --no-parallel --skip EndToEndTests --skip BrowserTests
 
 demo: release
 	@bin=$$($(SWIFT) build -c release --show-bin-path)/appjudge; run=demo-$$(date -u +%Y%m%d-%H%M%S); \
