@@ -37,7 +37,7 @@ let package = Package(
             dependencies: ["Scoring", "HTTP", "JSON", "DevTools", "Desktop", "Perception", "Sandbox", "Judge", "Suite", "Reports", "Processes", "Imaging"]),
         .executableTarget(name: "appjudge", dependencies: ["Runner"]),
 
-        .target(name: "TestSupport", dependencies: ["Imaging", "Desktop", "Processes", "HTTP", "JSON"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Imaging", "Desktop", "Processes", "HTTP", "JSON", "CSystem"], path: "Tests/TestSupport"),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"]),
         .testTarget(name: "PerceptionTests", dependencies: ["Perception", "Imaging", "Suite", "DevTools", "TestSupport"]),
         .testTarget(

@@ -48,7 +48,7 @@ struct BrowserDeathTests {
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline, !((try? String(contentsOf: trace, encoding: .utf8)) ?? "").contains("\"app_ready\"") { usleep(20_000) }
         // The browser's main process: a descendant of this run, the one started with --kiosk.
-        let browsers = Descendants.of(run.pid).filter { $0.command.contains("--kiosk") && !$0.command.contains("--type=") && !$0.command.hasPrefix("bwrap") }
+        let browsers = HostProcesses.below(run.pid).filter { $0.command.contains("--kiosk") && !$0.command.contains("--type=") && !$0.command.hasPrefix("bwrap") }
         try #require(!browsers.isEmpty, "no browser found under the run")
         for browser in browsers { kill(browser.pid, SIGKILL) }
         let status = run.wait(timeout: 120)
@@ -82,33 +82,5 @@ struct WorkerTests {
         #expect(started.count == 3, "cases started before the first verdict: \(started)")
         #expect(Set(started.compactMap { $0["display"] as? String }).count == 3)
         expectNothingLeftBehind()
-    }
-}
-
-/// The processes below a pid, from /proc.
-enum Descendants {
-    static func of(_ root: pid_t) -> [(pid: pid_t, command: String)] {
-        var parent: [pid_t: pid_t] = [:]
-        var command: [pid_t: String] = [:]
-        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
-            guard let pid = pid_t(entry), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
-                let close = stat.lastIndex(of: ")")
-            else { continue }
-            let fields = stat[stat.index(after: close)...].split(separator: " ")
-            guard fields.count > 2, let ppid = pid_t(fields[1]) else { continue }
-            parent[pid] = ppid
-            let raw = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") ?? Data()
-            command[pid] = String(decoding: raw.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
-        }
-        func descends(_ pid: pid_t) -> Bool {
-            var p = pid
-            for _ in 0..<64 {
-                guard let up = parent[p] else { return false }
-                if up == root { return true }
-                p = up
-            }
-            return false
-        }
-        return parent.keys.filter(descends).sorted().map { ($0, command[$0] ?? "") }
     }
 }

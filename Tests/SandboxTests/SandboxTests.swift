@@ -159,3 +159,21 @@ struct JailTests {
         #expect(started < 64, "\(result) \(log)")
     }
 }
+
+/// The "nothing left behind" checks look at what this test process started, even once it is
+/// orphaned, and at nothing else on the machine.
+@Suite("Processes left behind")
+struct LeftBehindTests {
+    @Test func anOrphanOfOursIsSeenAndOtherProcessesAreNot() throws {
+        HostProcesses.adoptOrphans()
+        // The shell ends at once; its sleep is orphaned and comes to this process.
+        let shell = try ChildProcess(Command("/bin/sh", ["-c", "sleep 47.5 </dev/null >/dev/null 2>&1 &"]))
+        _ = shell.wait(timeout: 5)
+        let found = HostProcesses.matching("sleep 47.5")
+        #expect(found.count == 1, "\(found)")
+        if let pid = found.first.flatMap({ Int32($0.split(separator: ":")[0]) }) { kill(pid, SIGKILL) }
+        // PID 1 and its other children are not below this process.
+        #expect(!HostProcesses.below(getpid()).contains { $0.pid == 1 })
+        #expect(HostProcesses.below(1).contains { $0.pid == getpid() })
+    }
+}

@@ -1,9 +1,13 @@
+import CSystem
 import Foundation
 import Processes
 
 /// Where things are in the checkout, found from this file's location.
 public enum Repo {
     public static let root: URL = {
+        // Every test touches the checkout first: from then on, whatever a test starts stays below
+        // this process even when orphaned, so "nothing left behind" can look at our own only.
+        HostProcesses.adoptOrphans()
         var url = URL(fileURLWithPath: #filePath)
         while url.path != "/" && !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
             url = url.deletingLastPathComponent()
@@ -52,15 +56,46 @@ public enum Scratch {
 }
 
 public enum HostProcesses {
-    /// Command lines of running processes that mention `needle` (from /proc).
+    nonisolated(unsafe) private static var adopting = false
+
+    /// Makes this process the subreaper of everything it starts (once).
+    public static func adoptOrphans() {
+        guard !adopting else { return }
+        adopting = csystem_become_subreaper() == 0
+    }
+
+    /// Command lines of running processes below this one that mention `needle` (from /proc):
+    /// what this test process started and left, never another run on the same machine.
     public static func matching(_ needle: String) -> [String] {
+        adoptOrphans()
+        return below(getpid()).filter { $0.command.contains(needle) }.map { "\($0.pid): \($0.command)" }
+    }
+
+    /// The running processes below `root`, from /proc. Zombies are not running; they are left
+    /// for their parent to reap.
+    public static func below(_ root: Int32) -> [(pid: Int32, command: String)] {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
-        var found: [String] = []
-        for pid in entries where pid.allSatisfy(\.isNumber) {
-            guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"), !data.isEmpty else { continue }
-            let line = String(decoding: data.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
-            if line.contains(needle) { found.append("\(pid): \(line)") }
+        var parent: [Int32: Int32] = [:]
+        var commands: [Int32: String] = [:]
+        for entry in entries {
+            guard let pid = Int32(entry), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { continue }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            guard fields.count > 2, fields[0] != "Z", let ppid = Int32(fields[1]) else { continue }
+            parent[pid] = ppid
+            let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") ?? Data()
+            commands[pid] = String(decoding: data.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
         }
-        return found
+        func descends(_ pid: Int32) -> Bool {
+            var p = pid
+            for _ in 0..<64 {
+                guard let up = parent[p] else { return false }
+                if up == root { return true }
+                p = up
+            }
+            return false
+        }
+        return parent.keys.filter(descends).sorted().map { ($0, commands[$0] ?? "") }
     }
 }
