@@ -3,6 +3,24 @@ import Perception
 import Suite
 
 /// The outcome of one case.
+/// How an evaluation of one task ended as a whole, and for a case that the app (or AppJudge)
+/// ended before its checks could, which of these it was: one vocabulary for the case's
+/// `app_failure`, the report's `outcome`, the trace and a task's expected outcome.
+public enum Outcome: String, Sendable, Codable, CaseIterable {
+    /// Cases ran and have verdicts.
+    case evaluated
+    /// The app could not be installed or built (or no stack fits it); no case ran.
+    case buildFailed = "build_failed"
+    /// Its start command ended before the app was ready.
+    case launchFailed = "launch_failed"
+    /// It kept running but never became ready (no port answering, no window).
+    case notReady = "not_ready"
+    /// It died while a case was testing it.
+    case crashed
+    /// AppJudge itself failed (display, browser, OCR); the cases are not the app's fault.
+    case infraError = "infra_error"
+}
+
 public enum Verdict: String, Sendable, Codable, CaseIterable {
     case pass, fail, uncertain, error, skipped
 }
@@ -69,8 +87,9 @@ public struct CaseResult: Sendable, Codable, Equatable {
     public var appStartSeconds: Double?
     /// Seconds spent reading frames with OCR in this case.
     public var ocrSeconds: Double?
-    /// Set when the app, not a check, ended the case: launch_failed, not_ready or crashed.
-    public var appFailure: String?
+    /// Set when the app, not a check, ended the case (launch_failed, not_ready, crashed), or
+    /// AppJudge did (infra_error).
+    public var appFailure: Outcome?
     /// The last lines of the app's log when it failed.
     public var logTail: String?
     /// For the agent judge: its episodes, votes and what the model calls cost.

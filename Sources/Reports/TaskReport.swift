@@ -2,22 +2,6 @@ import Foundation
 import Judge
 import Suite
 
-/// How an evaluation of one task ended as a whole.
-public enum Outcome: String, Sendable, Codable {
-    /// Cases ran and have verdicts.
-    case evaluated
-    /// The app could not be installed or built (or no stack fits it); no case ran.
-    case buildFailed = "build_failed"
-    /// Its start command ended before the app was ready.
-    case launchFailed = "launch_failed"
-    /// It kept running but never became ready (no port answering, no window).
-    case notReady = "not_ready"
-    /// It died while a case was testing it.
-    case crashed
-    /// AppJudge itself failed (display, browser, OCR); the cases are not the app's fault.
-    case infraError = "infra_error"
-}
-
 /// Whether the report is final.
 public enum ReportStatus: String, Sendable, Codable {
     case running, completed, interrupted

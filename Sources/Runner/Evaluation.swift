@@ -277,7 +277,7 @@ public final class Evaluation: @unchecked Sendable {
                         testCase, spec: spec, agent: agent, screens: screens, prepared: prepared, logs: logs, station: station, frames: frames)
                     // AppJudge's own fault (its browser ended or would not start) gets one more
                     // try on a fresh browser; the first attempt's reason stays in the record.
-                    if attempt.appFailure == "infra_error", !interrupt.isSet {
+                    if attempt.appFailure == .infraError, !interrupt.isSet {
                         trace.record("case_retry", ["case": testCase.id, "reason": attempt.reason])
                         let first = attempt.reason
                         attempt = evaluate(
@@ -288,7 +288,7 @@ public final class Evaluation: @unchecked Sendable {
                 } else {
                     let size = testCase.viewport.map { "\($0.width)x\($0.height)" } ?? ""
                     var failed = CaseResult(id: testCase.id, verdict: .error, reason: "A \(size) display could not be started.")
-                    failed.appFailure = "infra_error"
+                    failed.appFailure = .infraError
                     result = failed
                 }
                 for step in result.steps {
@@ -303,7 +303,7 @@ public final class Evaluation: @unchecked Sendable {
                     "verdict",
                     [
                         "case": testCase.id, "verdict": result.verdict.rawValue, "reason": result.reason,
-                        "frames": result.evidence.frames, "seconds": result.seconds, "app_failure": result.appFailure ?? "",
+                        "frames": result.evidence.frames, "seconds": result.seconds, "app_failure": result.appFailure?.rawValue ?? "",
                     ])
                 shared.update { report in
                     report.cases.append(result)
@@ -336,14 +336,14 @@ public final class Evaluation: @unchecked Sendable {
     static func classify(_ report: inout TaskReport) {
         let launched = report.cases.filter { $0.verdict != .skipped }
         for outcome in [Outcome.launchFailed, .notReady, .crashed] {
-            let hit = launched.filter { $0.appFailure == outcome.rawValue }
+            let hit = launched.filter { $0.appFailure == outcome }
             guard let first = hit.first else { continue }
             report.outcome = outcome
             report.outcomeReason = "In \(hit.count) of \(report.cases.count) case(s) (\(hit.map(\.id).joined(separator: ", "))): \(first.reason)"
             report.logTail = first.logTail
             return
         }
-        let infra = launched.filter { $0.appFailure == "infra_error" }
+        let infra = launched.filter { $0.appFailure == .infraError }
         if !launched.isEmpty, infra.count == launched.count {
             report.outcome = .infraError
             report.outcomeReason = "The browser could not be started for any case: \(infra[0].reason)"
@@ -385,7 +385,7 @@ public final class Evaluation: @unchecked Sendable {
         let appLog = logs.appendingPathComponent("\(name).log").path
         let app = SandboxedApp(prepared: prepared, station: station, caseName: name, log: appLog, browserTimeout: options.readyTimeout)
         defer { app.close() }
-        func failed(_ failure: String, _ reason: String) -> CaseResult {
+        func failed(_ failure: Outcome, _ reason: String) -> CaseResult {
             app.close()
             var result = CaseResult(id: testCase.id, verdict: .error, reason: reason, seconds: Date().timeIntervalSince(start))
             result.appFailure = failure
@@ -395,10 +395,10 @@ public final class Evaluation: @unchecked Sendable {
         do {
             try app.launch()
         } catch {
-            return failed("infra_error", "\(error)")
+            return failed(.infraError, "\(error)")
         }
         if let problem = app.waitUntilReady() {
-            return failed(problem.failureClass, "The app did not come up: \(problem).")
+            return failed(problem.outcome, "The app did not come up: \(problem).")
         }
         let ready = Date().timeIntervalSince(start)
         trace?.record("app_ready", ["case": testCase.id, "seconds": ready].merging(app.launchTimes.map { ($0.0, $0.1 as any Sendable) }) { a, _ in a })
@@ -411,13 +411,13 @@ public final class Evaluation: @unchecked Sendable {
             // The browser is AppJudge's: whatever the steps saw after it ended says nothing of the app.
             app.close()
             result.verdict = .error
-            result.appFailure = "infra_error"
+            result.appFailure = .infraError
             result.reason = "\(ended) during the case; no verdict on the app. \(result.reason)"
         } else if let ended = app.exitDescription(), !interrupt.isSet {
             // An app that died under test failed the case, whatever the checks before said.
             app.close()
             result.verdict = .fail
-            result.appFailure = "crashed"
+            result.appFailure = .crashed
             if !result.reason.contains(ended) { result.reason = "The app crashed during the case: \(ended). \(result.reason)" }
             result.logTail = Self.tail(appLog, lines: 12)
         }

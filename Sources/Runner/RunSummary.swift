@@ -9,14 +9,14 @@ struct RunSummary {
         var scenario: String
         var functional: TaskReport.Score?
         var visual: TaskReport.Score?
-        var outcome: String
+        var outcome: Outcome
     }
 
     var rows: [Row]
 
     init(_ reports: [TaskReport]) {
         rows = reports.map { r in
-            Row(id: r.task.id, scenario: r.task.scenario, functional: r.scores?.functional, visual: r.scores?.visual, outcome: r.outcome.rawValue)
+            Row(id: r.task.id, scenario: r.task.scenario, functional: r.scores?.functional, visual: r.scores?.visual, outcome: r.outcome)
         }
     }
 
@@ -46,7 +46,7 @@ struct RunSummary {
         var out = ["task                     scenario   functional     visual         outcome"]
         for r in rows {
             out.append(
-                "\(AppJudgeCLI.pad(r.id, 24)) \(AppJudgeCLI.pad(r.scenario, 10)) \(AppJudgeCLI.pad(f(r.functional), 14)) \(AppJudgeCLI.pad(f(r.visual), 14)) \(r.outcome)"
+                "\(AppJudgeCLI.pad(r.id, 24)) \(AppJudgeCLI.pad(r.scenario, 10)) \(AppJudgeCLI.pad(f(r.functional), 14)) \(AppJudgeCLI.pad(f(r.visual), 14)) \(r.outcome.rawValue)"
             )
         }
         for (s, fun, vis) in scenarios {
@@ -71,7 +71,7 @@ struct RunSummary {
         }
         let object: [String: Any] = [
             "tasks": rows.map {
-                ["task": $0.id, "scenario": $0.scenario, "functional": score($0.functional), "visual": score($0.visual), "outcome": $0.outcome]
+                ["task": $0.id, "scenario": $0.scenario, "functional": score($0.functional), "visual": score($0.visual), "outcome": $0.outcome.rawValue]
             },
             "scenarios": Dictionary(uniqueKeysWithValues: scenarios.map { ($0.0, ["functional": mean($0.functional), "visual": mean($0.visual)]) }),
         ]

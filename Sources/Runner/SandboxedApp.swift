@@ -14,11 +14,11 @@ enum LaunchProblem: Error, CustomStringConvertible {
     case notReady(String)
     case infrastructure(String)
 
-    var failureClass: String {
+    var outcome: Outcome {
         switch self {
-        case .launchFailed: "launch_failed"
-        case .notReady: "not_ready"
-        case .infrastructure: "infra_error"
+        case .launchFailed: .launchFailed
+        case .notReady: .notReady
+        case .infrastructure: .infraError
         }
     }
 
@@ -134,7 +134,7 @@ final class SandboxedApp: AppSession, @unchecked Sendable {
         while statusFile("ready") == nil {
             if let failure = statusFile("failure") {
                 let reason = failure["reason"] as? String ?? "the app did not become ready"
-                return failure["class"] as? String == "not_ready" ? .notReady(reason) : .launchFailed(reason)
+                return (failure["class"] as? String).flatMap(Outcome.init) == .notReady ? .notReady(reason) : .launchFailed(reason)
             }
             // The launcher reports every failure of the app; a sandbox that ends without a
             // report never got as far as starting it.

@@ -11,6 +11,8 @@ struct SuiteTask {
     var loaded: Result<TaskSpec, TaskError>
     var hasReference: Bool
     var variants: [Variant]
+    /// Broken variants whose expected.json is missing or unreadable, each a sentence.
+    var badVariants: [String] = []
 
     struct Variant {
         var name: String
@@ -18,7 +20,7 @@ struct SuiteTask {
         /// Cases that must fail; every other case must pass.
         var mustFail: Set<String>
         /// The outcome the evaluation must end in (default `evaluated`).
-        var outcome: String
+        var outcome: Outcome
     }
 
     /// Task folders given as arguments: a folder holding task.json is one task; any other
@@ -44,14 +46,23 @@ struct SuiteTask {
         let fm = FileManager.default
         hasReference = fm.fileExists(atPath: directory.appendingPathComponent("reference").path)
         let broken = directory.appendingPathComponent("broken")
+        var problems: [String] = []
         variants = ((try? fm.contentsOfDirectory(atPath: broken.path)) ?? []).sorted().compactMap { name in
             let dir = broken.appendingPathComponent(name)
-            guard let data = fm.contents(atPath: dir.appendingPathComponent("expected.json").path),
-                let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
-            else { return nil }
-            return Variant(
-                name: name, directory: dir, mustFail: Set(json["fail"] as? [String] ?? []), outcome: json["outcome"] as? String ?? "evaluated")
+            let file = dir.appendingPathComponent("expected.json")
+            guard let data = fm.contents(atPath: file.path), let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+                problems.append("\(file.path): missing or not a JSON object; write {\"fail\": [the case ids that must fail]}.")
+                return nil
+            }
+            let named = json["outcome"] as? String ?? Outcome.evaluated.rawValue
+            guard let outcome = Outcome(rawValue: named) else {
+                let known = Outcome.allCases.map(\.rawValue).joined(separator: ", ")
+                problems.append("\(file.path): outcome: '\(named)' is not one of \(known).")
+                return nil
+            }
+            return Variant(name: name, directory: dir, mustFail: Set(json["fail"] as? [String] ?? []), outcome: outcome)
         }
+        badVariants = problems
     }
 }
 
@@ -93,8 +104,12 @@ enum TaskSuiteCommand {
                 invalid += 1
                 continue
             }
-            var apps: [(String, URL, Set<String>, String)] = []
-            if task.hasReference { apps.append(("reference", task.directory.appendingPathComponent("reference"), [], "evaluated")) }
+            for problem in task.badVariants {
+                print("\(AppJudgeCLI.pad(spec.id, 20)) invalid: \(problem)")
+                invalid += 1
+            }
+            var apps: [(String, URL, Set<String>, Outcome)] = []
+            if task.hasReference { apps.append(("reference", task.directory.appendingPathComponent("reference"), [], .evaluated)) }
             apps += task.variants.map { ("broken/\($0.name)", $0.directory, $0.mustFail, $0.outcome) }
             if !task.hasReference {
                 print("\(AppJudgeCLI.pad(spec.id, 20)) invalid: \(task.directory.path) has no reference/ implementation.")
@@ -115,8 +130,8 @@ enum TaskSuiteCommand {
                     let failed = Set(report.cases.filter { $0.verdict != .pass }.map(\.id))
                     got =
                         (failed.isEmpty ? "all pass" : "fail " + failed.sorted().joined(separator: ","))
-                        + (report.outcome.rawValue == "evaluated" ? "" : " (\(report.outcome.rawValue))")
-                    ok = failed == mustFail && report.outcome.rawValue == outcome
+                        + (report.outcome == .evaluated ? "" : " (\(report.outcome.rawValue))")
+                    ok = failed == mustFail && report.outcome == outcome
                 } catch {
                     got = "error: \(error)"
                     ok = false

@@ -36,6 +36,14 @@ struct TaskSuiteTests {
         #expect(r.status == 1, "\(r.output)")
         #expect(r.output.contains("broken/not-really") && r.output.contains("fail add") && r.output.contains("NO"), "\(r.output)")
 
+        // A variant whose expected outcome is not one AppJudge knows is named, never skipped.
+        let odd = task.appendingPathComponent("broken/odd-outcome")
+        try fm.createDirectory(at: odd, withIntermediateDirectories: true)
+        try #"{"fail": [], "outcome": "exploded"}"#.write(to: odd.appendingPathComponent("expected.json"), atomically: true, encoding: .utf8)
+        let invalid = try CLI.run(["tasks", "validate", suite.path], timeout: 600)
+        #expect(invalid.status == 2, "\(invalid.output)")
+        #expect(invalid.output.contains("odd-outcome/expected.json: outcome: 'exploded' is not one of evaluated, build_failed"), "\(invalid.output)")
+
         let bad = suite.appendingPathComponent("bad")
         try fm.createDirectory(at: bad, withIntermediateDirectories: true)
         try #"{"id": "bad", "scenario": "sports", "requirement": "r", "cases": []}"#
