@@ -14,7 +14,7 @@ public enum AppJudgeCLI {
 
         Usage:
           appjudge run --task DIR --repo DIR [--out DIR] [--run-id ID] [--case ID[,ID...]] [--workers N]
-                       [--start-timeout S]
+                       [--start-timeout S] [--offline]
               Build the repository in a sandbox, then evaluate it against the task in DIR (a
               folder with task.json), each case on a freshly started copy of the app.
               --out DIR      run folder for results (default: results/<run-id>)
@@ -22,6 +22,8 @@ public enum AppJudgeCLI {
               --case IDS     only these cases
               --workers N    cases run at once, each on its own private display (default 2)
               --start-timeout S  seconds an app may take to become ready (default 45)
+              --offline      no install: use what the repository commits (node_modules, a
+                             built dist/); for machines without a package registry
               --judge script|llm   who decides the cases (default script: the cases' scripts)
             With --judge llm, an agent model uses the app for every case (keys only from
             OPENAI_API_KEY / ANTHROPIC_API_KEY):
@@ -194,8 +196,9 @@ public enum AppJudgeCLI {
 
     static func run(_ args: [String]) -> Int32 {
         let parsed: [String: String]
+        let offline = args.contains("--offline")
         switch options(
-            args,
+            args.filter { $0 != "--offline" },
             allowed: Set(["task", "repo", "out", "run-id", "case", "workers", "start-timeout"]).union(ModelOptions.agent).union(
                 ModelOptions.connection))
         {
@@ -220,6 +223,7 @@ public enum AppJudgeCLI {
             repository: URL(fileURLWithPath: repo, relativeTo: cwd).standardizedFileURL,
             output: out, runId: runId, sandboxDirectory: home.appendingPathComponent("sandbox"))
         options.caseFilter = parsed["case"].map { $0.split(separator: ",").map(String.init) } ?? []
+        options.offline = offline
         if let workers = parsed["workers"] {
             guard let n = Int(workers), (1...16).contains(n) else {
                 printError("--workers must be a whole number from 1 to 16, not '\(workers)'.")

@@ -30,6 +30,8 @@ public struct EvaluationOptions: Sendable {
     public var agent: AgentOptions?
     /// Record missing reference screenshots from this app (validating a task's reference).
     public var recordScreens = false
+    /// No install: use what the repository commits (`--offline`).
+    public var offline = false
 
     public init(task: URL, repository: URL, output: URL, runId: String, sandboxDirectory: URL) {
         self.task = task
@@ -195,7 +197,7 @@ public final class Evaluation: @unchecked Sendable {
                 repository: options.repository, app: spec.app,
                 assets: spec.assets.map { (loaded.directory.appendingPathComponent($0), $0) }, support: options.sandboxDirectory,
                 limits: options.limits, logs: logs,
-                trace: trace)
+                trace: trace, offline: options.offline)
         } catch {
             _ = end(.infraError, error.description)
             throw RunError(error)

@@ -37,13 +37,14 @@ final class PreparedApp: @unchecked Sendable {
     /// (a missing tool, an unwritable disk) as `SandboxError`.
     static func prepare(
         repository: URL, app: TaskSpec.AppHints, assets: [(source: URL, path: String)] = [], support: URL, limits: ResourceLimits,
-        logs: URL, trace: TraceWriter
+        logs: URL, trace: TraceWriter, offline: Bool = false
     ) throws(SandboxError) -> Result<PreparedApp, Failure> {
         let book = try RecipeBook(directory: support.appendingPathComponent("stacks"))
         let plan: LaunchPlan
         do {
             let manifest = try LaunchHints.manifest(in: repository)
-            let hints = (manifest ?? LaunchHints()).over(app.launch)
+            var hints = (manifest ?? LaunchHints()).over(app.launch)
+            if offline { hints.skipInstall = true }
             plan = try LaunchPlan.resolve(repository: repository, kind: app.kind, hints: hints, entry: app.entry, book: book)
         } catch  where error.isAppFailure {
             return .failure(Failure(reason: error.description))
@@ -79,7 +80,10 @@ final class PreparedApp: @unchecked Sendable {
             trace.record("phase", ["phase": name, "status": result.status.description, "seconds": result.seconds, "stopped": result.stopped ?? ""])
             if !result.succeeded {
                 workspace.remove()
-                return .failure(Failure(reason: "The app's \(result.summary).", logTail: Evaluation.tail(log, lines: 12), build: info(start: nil)))
+                // The registry probe says in one line why the install could not even begin.
+                let unreachable = Evaluation.tail(log, lines: 3).split(separator: "\n").last { $0.hasPrefix("AppJudge: the install cannot reach") }
+                let reason = unreachable.map { String($0.dropFirst("AppJudge: ".count)).capitalizedFirst } ?? "The app's \(result.summary)."
+                return .failure(Failure(reason: reason, logTail: Evaluation.tail(log, lines: 12), build: info(start: nil)))
             }
         }
         let start: String
@@ -92,4 +96,9 @@ final class PreparedApp: @unchecked Sendable {
         return .success(
             PreparedApp(workspace: workspace, plan: plan, start: start, etc: etc, support: support, limits: limits, build: info(start: start)))
     }
+}
+
+extension String {
+    /// The sentence with its first letter in upper case.
+    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
 }

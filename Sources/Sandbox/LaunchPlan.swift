@@ -80,6 +80,28 @@ public struct LaunchPlan: Sendable, Equatable {
         guard plan.start != nil || plan.staticStart != nil else {
             throw .nothingToRun(repository.path, kind: kind)
         }
+        if hints.skipInstall == true { plan = plan.withoutInstall(repository: repository, staticStart: staticRecipe?.start.first?.run) }
+        return plan
+    }
+
+    /// The plan with no install (`--offline`, or `"install": false`), for machines without a
+    /// registry: what the repository commits is used as it is. A web app that commits its
+    /// built site (dist/ or build/) but not its dependencies is served from that site, since
+    /// neither its build nor its start command could run without them.
+    public func withoutInstall(repository: URL, staticStart: String?) -> LaunchPlan {
+        var plan = self
+        plan.install = nil
+        let fm = FileManager.default
+        let dependencies = ["node_modules", ".venv", "venv", ".appjudge-venv"].contains {
+            fm.fileExists(atPath: repository.appendingPathComponent($0).path)
+        }
+        let built = ["dist", "build"].contains { fm.fileExists(atPath: repository.appendingPathComponent($0).appendingPathComponent("index.html").path) }
+        if kind == .web, stack == "node", !dependencies, built, let staticStart {
+            plan.build = nil
+            plan.start = nil
+            plan.staticStart = staticStart
+            plan.stack = "node (committed build)"
+        }
         return plan
     }
 

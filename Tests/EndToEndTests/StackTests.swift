@@ -57,6 +57,45 @@ struct StackTests {
         expectNothingLeftBehind()
     }
 
+    /// An install whose registry does not answer fails at once, saying so, instead of
+    /// retrying for minutes (the fixture's .npmrc names a registry on the sandbox's loopback
+    /// that refuses every connection).
+    @Test func anInstallThatCannotReachItsRegistryFailsAtOnce() throws {
+        let (result, json, out) = try evaluateCounter("stacks/node-committed-dist")
+        defer { try? FileManager.default.removeItem(at: out) }
+        #expect(result.status == 1, "\(result.output)")
+        #expect(json["outcome"] as? String == "build_failed")
+        let reason = json["outcome_reason"] as? String ?? ""
+        #expect(reason.contains("cannot reach its package registry 127.0.0.1:9") && reason.contains("--offline"), "\(reason)")
+        let phases = (json["build"] as? [String: Any])?["phases"] as? [[String: Any]] ?? []
+        let install = try #require(phases.first { $0["name"] as? String == "install" })
+        #expect((install["seconds"] as? Double ?? 99) < 30, "\(install)")
+        expectNothingLeftBehind()
+    }
+
+    /// Without a registry, `--offline` (or `"install": false` in appjudge.json) uses what the
+    /// repository commits: here its built dist/, served as a static site.
+    @Test func offlineUsesTheCommittedBuild() throws {
+        let (result, json, out) = try evaluateCounter("stacks/node-committed-dist", extra: ["--offline"])
+        defer { try? FileManager.default.removeItem(at: out) }
+        #expect(result.status == 0, "\(result.output)")
+        let build = try #require(json["build"] as? [String: Any])
+        #expect(build["stack"] as? String == "node (committed build)", "\(build)")
+        #expect((build["phases"] as? [Any])?.isEmpty != false, "\(build)")
+        #expect(failing(json).isEmpty)
+
+        let repo = Scratch.directory("install-false")
+        defer { try? FileManager.default.removeItem(at: repo) }
+        let copy = repo.appendingPathComponent("app")
+        try FileManager.default.copyItem(at: Repo.fixture("stacks/node-committed-dist"), to: copy)
+        try #"{"install": false}"#.write(to: copy.appendingPathComponent("appjudge.json"), atomically: true, encoding: .utf8)
+        let out2 = Scratch.directory("stack")
+        defer { try? FileManager.default.removeItem(at: out2) }
+        let again = try CLI.run(["run", "--task", counterTask.path, "--repo", copy.path, "--out", out2.path], timeout: 600)
+        #expect(again.status == 0, "\(again.output)")
+        expectNothingLeftBehind()
+    }
+
     @Test func aStartCommandThatExitsIsLaunchFailed() throws {
         let (result, json, out) = try evaluateCounter("stacks/launch-fails")
         defer { try? FileManager.default.removeItem(at: out) }
