@@ -215,7 +215,10 @@ final class SandboxedApp: AppSession, @unchecked Sendable {
                 // No window manager: the keyboard focus must be given explicitly.
                 try? station.display.focus(window: found.id)
                 _ = try? station.display.waitUntilSettled(timeout: 3, stableFrames: 4)
-                return nil
+                // Toolkits may show a first window and replace it (SDL does, while it loads
+                // OpenGL): ready means a window that is still there once the screen is still.
+                if isMapped(found.id) { return nil }
+                continue
             }
             if Date() >= deadline { return .notReady("no window appeared within \(Int(prepared.limits.startSeconds)) s") }
             usleep(50_000)
@@ -246,10 +249,32 @@ final class SandboxedApp: AppSession, @unchecked Sendable {
         }
         if let ended = browserEnded() { return ended }
         if let ended = process?.poll() { return "the app's sandbox ended with \(ended)" }
-        if !isWeb, let window, (try? station.display.windows())?.contains(where: { $0.id == window && $0.mapped }) != true {
+        if !isWeb, let window, !isMapped(window), !followReplacementWindow() {
             return "the app's window closed"
         }
         return nil
+    }
+
+    private func isMapped(_ id: UInt) -> Bool {
+        (try? station.display.windows())?.contains { $0.id == id && $0.mapped } == true
+    }
+
+    /// The app's window is gone but the app runs: a toolkit replacing its window (SDL swaps
+    /// its first window for the real one) is followed to the new one, given a moment to
+    /// appear. False when no window of the app comes.
+    private func followReplacementWindow() -> Bool {
+        let deadline = Date().addingTimeInterval(2)
+        repeat {
+            if process?.poll() != nil { return false }
+            if let found = appWindow() {
+                window = found.id
+                try? station.display.focus(window: found.id)
+                _ = try? station.display.waitUntilSettled(timeout: 3, stableFrames: 4)
+                return true
+            }
+            usleep(50_000)
+        } while Date() < deadline
+        return false
     }
 
     /// Why the page can no longer be shown when AppJudge's own browser ended: its fault, not the app's.
