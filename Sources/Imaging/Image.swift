@@ -92,6 +92,13 @@ public struct Rect: Sendable, Equatable, Hashable, Codable {
     }
 
     public func contains(_ p: Point) -> Bool { p.x >= x && p.x < maxX && p.y >= y && p.y < maxY }
+
+    /// The shortest distance between the two boxes' edges (0 when they touch or overlap).
+    public func distance(to other: Rect) -> Double {
+        let dx = max(0, max(other.x - maxX, x - other.maxX))
+        let dy = max(0, max(other.y - maxY, y - other.maxY))
+        return (Double(dx * dx + dy * dy)).squareRoot()
+    }
 }
 
 public struct Point: Sendable, Equatable, Hashable, Codable {

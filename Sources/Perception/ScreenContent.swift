@@ -157,15 +157,23 @@ public final class ScreenContent: @unchecked Sendable {
         let canvases = canvasRegions(structure)
         let drawn = canvases.isEmpty ? [] : try ocr().words.filter { w in canvases.contains { $0.contains(w.box.center) } }
         let text = TextReading(words: words, exact: true, pixels: drawn)
-        // Controls whose name no shown text of theirs spells out: an icon button, a checkbox
-        // labelled only for assistive technology. A person sees them as that control.
+        // Controls that show no words of their own: an icon button (nothing, or a symbol such as
+        // × or 🗑), a checkbox labelled only for assistive technology. A person sees them as
+        // the control they are, so their names count as shown. A control that shows words (a
+        // "Copy" button named "Copy Instagram link") is read by those words, and a name a label
+        // beside the control already shows is not read twice.
         var named = words
         let runsByElement = Dictionary(grouping: shown.map { structure.runs[$0] }, by: \.element)
+        let shownRuns = shown.map { structure.runs[$0] }
         for element in try elements() where element.role.isControl && !element.role.isField && !element.name.isEmpty && element.via == nil {
-            
             guard let node = element.node else { continue }
             let own = runsByElement.filter { structure.isAncestor(node, of: $0.key) }.flatMap(\.value).map(\.text).joined(separator: " ")
-            if TextSearch.tokens(of: own).joined() == TextSearch.tokens(of: element.name).joined() { continue }
+            if own.unicodeScalars.contains(where: { CharacterSet.alphanumerics.contains($0) }) { continue }
+            let name = TextSearch.tokens(of: element.name).joined()
+            let labelled = shownRuns.contains { run in
+                TextSearch.tokens(of: run.text).joined() == name && run.box.distance(to: element.box) <= 160
+            }
+            if labelled { continue }
             named += Self.words(of: TextRun(node: node, element: node, text: element.name, box: element.box))
         }
         let result = (text, TextReading(words: named, exact: true, pixels: drawn))

@@ -146,6 +146,29 @@ struct StructureTests {
         #expect(abs(remove.point.y - walk.box.midY) < 20)
     }
 
+    /// A control's name counts as shown text only when the control shows no words of its own
+    /// and no label beside it already shows the name: nothing is read twice.
+    @Test func controlNamesAreNotReadTwice() throws {
+        let page = try LivePage(
+            html: Self.style + """
+                <p>Instagram <button aria-label="Copy Instagram link">Copy</button></p>
+                <p>Mastodon <button aria-label="Copy Mastodon link">Copy</button></p>
+                <p>Etsy <button aria-label="Copy Etsy link">Copy</button></p>
+                <p><input type="checkbox" id="mc"><label for="mc">Match case</label></p>
+                <p>Buy milk <button aria-label="Delete">×</button> <button aria-label="Settings">⚙</button></p>
+                """)
+        defer { page.close() }
+        let content = try page.content()
+        let shown = try content.content()
+        let lines = try content.lines()
+        #expect(TextSearch.find("Copy", in: shown).count == 3, "\(lines)")
+        #expect(TextSearch.find("Copy Instagram link", in: shown).isEmpty, "\(lines)")
+        #expect(TextSearch.find("Match case", in: shown).count == 1, "\(lines)")
+        // Icon buttons are read by their names.
+        #expect(TextSearch.find("Delete", in: shown).count == 1, "\(lines)")
+        #expect(TextSearch.find("Settings", in: shown).count == 1, "\(lines)")
+    }
+
     @Test func rowsAreTheItemsOfTheirList() throws {
         let page = try LivePage(
             html: Self.style + """
