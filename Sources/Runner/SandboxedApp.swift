@@ -160,12 +160,26 @@ final class SandboxedApp: AppSession, @unchecked Sendable {
         } catch {
             return .infrastructure("the browser could not open a page: \(error)")
         }
-        do {
-            try browser.navigate(opened, to: "http://127.0.0.1:\(port)\(prepared.plan.entryPath)", timeout: browserTimeout)
-        } catch {
-            if let ended = exitDescription() { return .launchFailed(ended) }
-            if case .rejected(_, _, let why) = error { return .launchFailed("the browser could not open the app's page: \(why)") }
-            return .infrastructure("the browser did not open the page: \(error)")
+        var refusals = 0
+        while true {
+            do {
+                try browser.navigate(opened, to: "http://127.0.0.1:\(port)\(prepared.plan.entryPath)", timeout: browserTimeout)
+                break
+            } catch {
+                if let ended = exitDescription() { return .launchFailed(ended) }
+                guard case .rejected(_, _, let why) = error else { return .infrastructure("the browser did not open the page: \(error)") }
+                // The launcher has just had an answer from the app on this port: a refusal now is
+                // the browser's side (seen only under heavy load), tried again, then AppJudge's.
+                if why.contains("ERR_CONNECTION_REFUSED") {
+                    refusals += 1
+                    if refusals < 4 {
+                        usleep(300_000)
+                        continue
+                    }
+                    return .infrastructure("the browser was refused on port \(port), where the app had just answered the launcher (\(why))")
+                }
+                return .launchFailed("the browser could not open the app's page: \(why)")
+            }
         }
         mark("page")
         structure = BrowserStructure(devtools: browser.devtools, session: opened.session)
