@@ -66,6 +66,8 @@ public final class DevToolsPipe: @unchecked Sendable {
     private var answers: [Int: JSONValue] = [:]
     private var events: [DevToolsEvent] = []
     private var isClosed = false
+    /// The browser's end closed (it exited or crashed): nothing more will come.
+    private var ended = false
     /// Events beyond this many are dropped, oldest first (nobody waited for them).
     static let eventLimit = 256
 
@@ -79,6 +81,14 @@ public final class DevToolsPipe: @unchecked Sendable {
     }
 
     deinit { close() }
+
+    /// False once either end has closed the pipe: a browser whose pipe ended is gone, even while
+    /// its sandbox is still winding down.
+    public var isOpen: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return !isClosed && !ended
+    }
 
     /// Closes our ends; the browser sees its pipe close and exits.
     public func close() {
@@ -208,9 +218,13 @@ public final class DevToolsPipe: @unchecked Sendable {
         let n = chunk.withUnsafeMutableBytes { Glibc.read(readFD, $0.baseAddress, $0.count) }
         if n < 0 {
             if errno == EINTR || errno == EAGAIN { return false }
+            ended = true
             throw .closed
         }
-        if n == 0 { throw .closed }
+        if n == 0 {
+            ended = true
+            throw .closed
+        }
         var start = buffer.count
         buffer.append(contentsOf: chunk[0..<n])
         // Split off every NUL-terminated message now complete.

@@ -282,6 +282,7 @@ public final class Evaluation: @unchecked Sendable {
                     if attempt.appFailure == .infraError, !interrupt.isSet {
                         trace.record("case_retry", ["case": testCase.id, "reason": attempt.reason])
                         let first = attempt.reason
+                        station.discardBrowser()
                         attempt = evaluate(
                             testCase, spec: spec, agent: agent, screens: screens, prepared: prepared, logs: logs, station: station, frames: frames)
                         attempt.reason += " (Run a second time: the first attempt hit an infrastructure error: \(first))"

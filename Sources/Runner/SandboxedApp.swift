@@ -293,8 +293,8 @@ final class SandboxedApp: AppSession, @unchecked Sendable {
 
     /// Why the page can no longer be shown when AppJudge's own browser ended: its fault, not the app's.
     func browserEnded() -> String? {
-        guard let page, let status = page.browser.exitStatus else { return nil }
-        return "AppJudge's browser showing the app ended (\(status))"
+        guard let page, let ending = page.browser.ending else { return nil }
+        return "AppJudge's browser showing the app ended (\(ending))"
     }
 
     /// Kills the sandbox and everything in its control group at once (its state is

@@ -105,6 +105,16 @@ final class Station: @unchecked Sendable {
         return (browser, try browser.preparePage())
     }
 
+    /// Closes the browser (and a page made for it in advance): the next case starts a fresh one.
+    func discardBrowser() {
+        lock.lock()
+        defer { lock.unlock() }
+        if let waiting = spare, let made = waiting.page() { waiting.browser.closePage(made) }
+        spare = nil
+        browser?.close()
+        browser = nil
+    }
+
     /// A port of its own for each case's app, so nothing of the last case's connections (a
     /// socket still closing) stands in the way of the next server.
     func nextPort() -> Int {

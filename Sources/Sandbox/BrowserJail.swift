@@ -93,11 +93,14 @@ public final class BrowserJail: @unchecked Sendable {
 
     deinit { close() }
 
-    /// Whether the browser still runs.
-    public var isRunning: Bool { process.poll() == nil }
+    /// Whether the browser still runs and answers: its sandbox is up and its pipe open.
+    public var isRunning: Bool { process.poll() == nil && devtools.isOpen }
 
-    /// How the browser ended, once it has.
-    public var exitStatus: ExitStatus? { process.poll() }
+    /// How the browser ended, once it has: its sandbox's exit status, or its pipe closing.
+    public var ending: String? {
+        if let status = process.poll() { return "\(status)" }
+        return devtools.isOpen ? nil : "its DevTools pipe closed"
+    }
 
     /// Ends the browser and everything in its sandbox.
     public func close() {

@@ -34,33 +34,44 @@ struct BrowserDeathTests {
     /// browser and judged there, the first attempt's reason is kept, and the evaluation's
     /// outcome stays `evaluated` (not `crashed`, which would blame the app).
     @Test func aCaseWhoseBrowserDiedIsRunAgain() throws {
-        let out = Scratch.directory("browser-death")
-        defer { try? FileManager.default.removeItem(at: out) }
-        var env = Command.baseEnvironment()
-        env["APPJUDGE_HOME"] = Repo.root.path
-        env["OMP_THREAD_LIMIT"] = "1"
-        let run = try ChildProcess(
-            Command(
-                Repo.releaseBinary.path,
-                ["run", "--task", "tasks/todo-list", "--repo", "tasks/todo-list/reference", "--case", "delete", "--workers", "1", "--out", out.path],
-                environment: env, workingDirectory: Repo.root.path))
-        let trace = out.appendingPathComponent("todo-list/trace.jsonl")
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline, !((try? String(contentsOf: trace, encoding: .utf8)) ?? "").contains("\"app_ready\"") { usleep(20_000) }
-        // The browser's main process: a descendant of this run, the one started with --kiosk.
-        let browsers = HostProcesses.below(run.pid).filter { $0.command.contains("--kiosk") && !$0.command.contains("--type=") && !$0.command.hasPrefix("bwrap") }
-        try #require(!browsers.isEmpty, "no browser found under the run")
-        for browser in browsers { kill(browser.pid, SIGKILL) }
-        let status = run.wait(timeout: 120)
-        #expect(status == .exited(0), "exit \(String(describing: status))")
-        let json = try report(in: out)
-        let cases = json["cases"] as? [[String: Any]] ?? []
-        #expect(cases.first?["verdict"] as? String == "pass", "\(cases)")
-        let reason = cases.first?["reason"] as? String ?? ""
-        #expect(reason.contains("Run a second time") && reason.contains("browser"), "\(reason)")
-        #expect(json["outcome"] as? String == "evaluated")
-        #expect(((try? String(contentsOf: trace, encoding: .utf8)) ?? "").contains("\"case_retry\""))
-        expectNothingLeftBehind()
+        // A launch can also fail on its own under load (then the kill would land on the rerun):
+        // the scenario is tried up to three times until the kill hit the first attempt.
+        for _ in 0..<3 {
+            let out = Scratch.directory("browser-death")
+            defer { try? FileManager.default.removeItem(at: out) }
+            var env = Command.baseEnvironment()
+            env["APPJUDGE_HOME"] = Repo.root.path
+            env["OMP_THREAD_LIMIT"] = "1"
+            let run = try ChildProcess(
+                Command(
+                    Repo.releaseBinary.path,
+                    ["run", "--task", "tasks/todo-list", "--repo", "tasks/todo-list/reference", "--case", "delete", "--workers", "1", "--out", out.path],
+                    environment: env, workingDirectory: Repo.root.path))
+            let trace = out.appendingPathComponent("todo-list/trace.jsonl")
+            func events() -> String { (try? String(contentsOf: trace, encoding: .utf8)) ?? "" }
+            let deadline = Date().addingTimeInterval(60)
+            while Date() < deadline, !events().contains("\"app_ready\""), !events().contains("\"case_retry\"") { usleep(20_000) }
+            guard !events().contains("\"case_retry\"") else {
+                _ = run.wait(timeout: 120)
+                continue
+            }
+            // The browser's main process: a descendant of this run, the one started with --kiosk.
+            let browsers = HostProcesses.below(run.pid).filter { $0.command.contains("--kiosk") && !$0.command.contains("--type=") }
+            try #require(!browsers.isEmpty, "no browser found under the run")
+            for browser in browsers { kill(browser.pid, SIGKILL) }
+            let status = run.wait(timeout: 120)
+            let json = try report(in: out)
+            let cases = json["cases"] as? [[String: Any]] ?? []
+            let reason = cases.first?["reason"] as? String ?? ""
+            guard reason.contains("the first attempt hit an infrastructure error: AppJudge's browser") else { continue }
+            #expect(status == .exited(0), "exit \(String(describing: status)): \(reason)")
+            #expect(cases.first?["verdict"] as? String == "pass", "\(cases)")
+            #expect(json["outcome"] as? String == "evaluated")
+            #expect(events().contains("\"case_retry\""))
+            expectNothingLeftBehind()
+            return
+        }
+        Issue.record("in three tries, the browser's death never led to a second attempt")
     }
 }
 
