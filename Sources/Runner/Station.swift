@@ -126,12 +126,7 @@ final class Station: @unchecked Sendable {
 
     /// Closes the browser and the connections before the server goes, then stops the server.
     func close() {
-        lock.lock()
-        if let waiting = spare, let made = waiting.page() { waiting.browser.closePage(made) }
-        spare = nil
-        browser?.close()
-        browser = nil
-        lock.unlock()
+        discardBrowser()
         input.close()
         display.close()
         xvfb.stop()
