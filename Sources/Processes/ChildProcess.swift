@@ -138,7 +138,17 @@ public final class ChildProcess: @unchecked Sendable {
         return nil
     }
 
+    /// Every child is started on one thread that never ends. The kernel counts a child's parent
+    /// as the thread that started it: a sandbox run with `--die-with-parent` (bubblewrap's
+    /// PR_SET_PDEATHSIG) is killed the moment that thread exits, so a browser started on a
+    /// short-lived thread died under its first case.
     private static func spawn(path: String, command: Command, stdin: Int32, stdout: Int32, stderr: Int32) throws(ProcessError) -> pid_t {
+        try SpawnThread.shared.run { () throws(ProcessError) -> pid_t in
+            try spawnHere(path: path, command: command, stdin: stdin, stdout: stdout, stderr: stderr)
+        }
+    }
+
+    private static func spawnHere(path: String, command: Command, stdin: Int32, stdout: Int32, stderr: Int32) throws(ProcessError) -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -241,6 +251,45 @@ public final class ChildProcess: @unchecked Sendable {
     private static func decode(_ raw: Int32) -> ExitStatus {
         let signal = raw & 0x7f
         return signal == 0 ? .exited((raw >> 8) & 0xff) : .signalled(signal)
+    }
+}
+
+/// The one thread children are started on (see `ChildProcess.spawn`): it lives as long as the
+/// process, and runs one start at a time for callers on any thread.
+private final class SpawnThread: @unchecked Sendable {
+    static let shared = SpawnThread()
+    private let condition = NSCondition()
+    private var jobs: [() -> Void] = []
+
+    private init() {
+        let thread = Thread { [self] in serve() }
+        thread.name = "appjudge-spawn"
+        thread.start()
+    }
+
+    private func serve() {
+        while true {
+            condition.lock()
+            while jobs.isEmpty { condition.wait() }
+            let job = jobs.removeFirst()
+            condition.unlock()
+            job()
+        }
+    }
+
+    func run(_ body: @escaping () throws(ProcessError) -> pid_t) throws(ProcessError) -> pid_t {
+        final class Box: @unchecked Sendable { var result: Result<pid_t, ProcessError>? }
+        let box = Box()
+        let done = DispatchSemaphore(value: 0)
+        condition.lock()
+        jobs.append {
+            box.result = Result { () throws(ProcessError) -> pid_t in try body() }
+            done.signal()
+        }
+        condition.signal()
+        condition.unlock()
+        done.wait()
+        return try box.result!.get()
     }
 }
 

@@ -177,3 +177,26 @@ struct LeftBehindTests {
         #expect(HostProcesses.below(1).contains { $0.pid == getpid() })
     }
 }
+
+@Suite("Children outlive the thread that started them")
+struct SpawnThreadTests {
+    /// A sandbox run with --die-with-parent dies when the thread that started it ends, unless
+    /// every child is started on a thread that never ends: stations start their browsers on
+    /// threads of their own, and those browsers died under their first case.
+    @Test func aSandboxStartedOnAShortLivedThreadKeepsRunning() throws {
+        final class Box: @unchecked Sendable { var child: Result<ChildProcess, ProcessError>? }
+        let box = Box()
+        let started = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            box.child = Result { () throws(ProcessError) -> ChildProcess in
+                try ChildProcess(Command("/usr/bin/bwrap", ["--ro-bind", "/", "/", "--unshare-pid", "--die-with-parent", "sleep", "30"]))
+            }
+            started.signal()
+        }
+        started.wait()
+        let child = try #require(try box.child?.get())
+        defer { child.terminate(grace: 0) }
+        usleep(500_000)  // the thread has ended by now; a parent-death signal would have come
+        #expect(child.poll() == nil, "the sandbox ended with \(child.poll().map { "\($0)" } ?? "")")
+    }
+}
