@@ -323,10 +323,12 @@ public struct ScriptJudge: Sendable {
                 // More than one in the row still means one is there.
                 return (.holds, why, anchors)
             case .failure(.notFound):
-                // Not part of the same item, but side by side on screen is a row too (cards of
-                // a pricing table): what the first vocabulary's row always meant.
+                // Not part of the same item, but side by side on screen is a row too (cells of
+                // a grid of divs): what the first vocabulary's row always meant. Another card
+                // beside the anchor's own is not its row.
                 for anchor in anchors {
-                    if let hit = TextSearch.find(text, inRowOf: anchor.box, in: reading).first {
+                    let beside = TextSearch.find(text, inRowOf: anchor.box, in: reading)
+                    if let hit = beside.first(where: { !TargetResolver.inAnotherItem($0.box, of: anchor, content: frame.content) }) {
                         return (.holds, "found \"\(hit.text)\" beside \"\(anchor.text)\" on screen", [anchor, hit])
                     }
                 }

@@ -41,14 +41,18 @@ public struct TextReading: Sendable, Equatable, Codable {
     /// In an exact reading, what OCR read where the page's structure cannot see (a canvas):
     /// matched with OCR's tolerance, beside the exact words.
     public var pixels: [Word]
+    /// In an exact reading, text that flows over several lines (a wrapped sentence), as one
+    /// row of words each: a phrase is found across its line breaks, as a person reads it.
+    public var passages: [[Word]]
 
-    public init(words: [Word], seconds: Double = 0, exact: Bool = false, unread: [Rect] = [], pixels: [Word] = []) {
+    public init(words: [Word], seconds: Double = 0, exact: Bool = false, unread: [Rect] = [], pixels: [Word] = [], passages: [[Word]] = []) {
         self.words = words
         self.lines = (TextLine.group(words, strict: exact) + (pixels.isEmpty ? [] : TextLine.group(pixels))).sorted { ($0.box.y, $0.box.x) < ($1.box.y, $1.box.x) }
         self.seconds = seconds
         self.exact = exact
         self.unread = unread
         self.pixels = pixels
+        self.passages = passages
     }
 
     /// All lines joined, top to bottom: what a report shows as "the text on screen".

@@ -65,6 +65,21 @@ public struct PageStructure: Sendable {
         return box
     }
 
+    /// Whether text held by elements `a` and `b` flows as one text: nothing but inline elements
+    /// lies between either and the block that holds both (a sentence with a bold word in it,
+    /// wrapped over two lines), as opposed to two items of a list.
+    public func sameFlow(_ a: Int, _ b: Int) -> Bool {
+        let common = commonAncestor(a, b)
+        for start in [a, b] {
+            var at = start
+            while at != common {
+                guard nodes[at].inline, let parent = nodes[at].parent else { return false }
+                at = parent
+            }
+        }
+        return true
+    }
+
     /// The nearest node from `node` up (itself included) that has a role in the accessibility tree
     /// and satisfies `where`.
     public func enclosing(_ node: Int, where test: (PageNode) -> Bool) -> Int? {
@@ -111,6 +126,8 @@ public struct PageNode: Sendable {
     public var clickable: Bool
     /// When it is painted relative to other nodes (later paints over earlier).
     public var paintOrder: Int = 0
+    /// Laid out inline (`display: inline`): its text flows on with the text around it.
+    public var inline = false
 
     public var isText: Bool { tag == "#text" }
 }
@@ -127,7 +144,7 @@ public struct TextRun: Sendable, Equatable {
 
 extension PageStructure {
     /// The computed styles a snapshot is asked for, in this order.
-    public static let snapshotStyles = ["visibility", "opacity", "font-size"]
+    public static let snapshotStyles = ["visibility", "opacity", "font-size", "display"]
 
     /// Builds the structure from `DOMSnapshot.captureSnapshot` (asked for `snapshotStyles`) and
     /// `Accessibility.getFullAXTree` answers. `origin` is where the viewport's top-left corner is on
@@ -199,6 +216,7 @@ extension PageStructure {
                 hidden[ni] = (string(style[safe: 0]) ?? "visible") != "visible"
                 opacity[ni] = Double(string(style[safe: 1]) ?? "1") ?? 1
                 nodes[ni].fontSize = Double((string(style[safe: 2]) ?? "16px").dropLast(2)) ?? 16
+                nodes[ni].inline = string(style[safe: 3]) == "inline"
             }
         }
         // Opacity compounds down the tree; nodes come parents first.

@@ -156,7 +156,8 @@ public final class ScreenContent: @unchecked Sendable {
         // What canvases draw is not in the structure: OCR reads it there.
         let canvases = canvasRegions(structure)
         let drawn = canvases.isEmpty ? [] : try ocr().words.filter { w in canvases.contains { $0.contains(w.box.center) } }
-        let text = TextReading(words: words, exact: true, pixels: drawn)
+        let passages = Self.passages(shown.map { structure.runs[$0] }, structure)
+        let text = TextReading(words: words, exact: true, pixels: drawn, passages: passages)
         // Controls that show no words of their own: an icon button (nothing, or a symbol such as
         // × or 🗑), a checkbox labelled only for assistive technology. A person sees them as
         // the control they are, so their names count as shown. A control that shows words (a
@@ -176,7 +177,7 @@ public final class ScreenContent: @unchecked Sendable {
             if labelled { continue }
             named += Self.words(of: TextRun(node: node, element: node, text: element.name, box: element.box))
         }
-        let result = (text, TextReading(words: named, exact: true, pixels: drawn))
+        let result = (text, TextReading(words: named, exact: true, pixels: drawn, passages: passages))
         lock.lock()
         readingCache = result
         lock.unlock()
@@ -184,7 +185,8 @@ public final class ScreenContent: @unchecked Sendable {
     }
 
     /// The text shown on the web, as runs: the page's own text, and the placeholder of every
-    /// shown empty field (a person reads it there until they type).
+    /// shown empty field (a person reads it there until they type). A select's chosen option,
+    /// like typed text, is the field's value, not content: a field check reads it.
     public func shownText() throws(PerceptionError) -> [TextRun] {
         guard let structure else { return [] }
         lock.lock()
@@ -195,12 +197,14 @@ public final class ScreenContent: @unchecked Sendable {
         lock.unlock()
         var runs = try shownRunIndices(structure).map { structure.runs[$0] }
         for element in try elements() where element.role.isField && (element.value ?? "").isEmpty {
-            guard let placeholder = element.placeholder, let node = element.node else { continue }
-            // The placeholder sits inside the field, left-aligned, one line high.
-            let height = min(element.box.height, Int(structure.nodes[node].fontSize * 1.4) + 2)
-            let box = Rect(
-                x: element.box.x + 4, y: element.box.midY - height / 2, width: max(8, element.box.width - 8), height: height)
-            runs.append(TextRun(node: node, element: node, text: placeholder, box: box))
+            guard let shows = element.placeholder, let node = element.node else { continue }
+            // Inside the field, left-aligned, one line high, about as wide as its letters (not
+            // the field's width, which would spread its words over the whole field).
+            let size = structure.nodes[node].fontSize
+            let height = min(element.box.height, Int(size * 1.4) + 2)
+            let width = min(max(8, element.box.width - 8), Int((Double(shows.count) * size * 0.55).rounded(.up)) + 2)
+            let box = Rect(x: element.box.x + 4, y: element.box.midY - height / 2, width: width, height: height)
+            runs.append(TextRun(node: node, element: node, text: shows, box: box))
         }
         lock.lock()
         shownTextCache = runs
@@ -216,6 +220,25 @@ public final class ScreenContent: @unchecked Sendable {
             else { return nil }
             return box
         }
+    }
+
+    /// Text that flows on from one line to the next (one sentence wrapped, a bold word inside
+    /// it), as one row of words per passage; only passages that really span lines.
+    static func passages(_ runs: [TextRun], _ structure: PageStructure) -> [[Word]] {
+        var passages: [[Word]] = []
+        var current: [TextRun] = []
+        func close() {
+            if current.count > 1, let first = current.first, current.contains(where: { $0.box.y >= first.box.midY }) {
+                passages.append(current.flatMap { words(of: $0) })
+            }
+            current = []
+        }
+        for run in runs {
+            if let last = current.last, run.box.y < last.box.y - 2 || !structure.sameFlow(last.element, run.element) { close() }
+            current.append(run)
+        }
+        close()
+        return passages
     }
 
     /// A run's words, each with its share of the run's box (by characters).
@@ -280,8 +303,9 @@ public final class ScreenContent: @unchecked Sendable {
             candidates.append((run.box.center, run.element))
         }
         let free = try uncovered(candidates, structure)
-        for (k, i) in runIndex.enumerated() where free[k] { words += Self.words(of: structure.runs[i]) }
-        return TextSearch.find(phrase, in: TextReading(words: words, exact: true))
+        let drawn = runIndex.enumerated().filter { free[$0.offset] }.map { structure.runs[$0.element] }
+        for run in drawn { words += Self.words(of: run) }
+        return TextSearch.find(phrase, in: TextReading(words: words, exact: true, passages: Self.passages(drawn, structure)))
     }
 
     private func mostlyInside(_ box: Rect, _ viewport: Rect) -> Bool {

@@ -260,11 +260,27 @@ public enum TargetResolver {
         return depth
     }
 
+    /// Whether `hit` sits in an item of its own beside the one that shows `anchor` (two cards of
+    /// a grid, side by side on screen). A row on screen that the structure does not group (cells
+    /// of a grid of divs) still counts; a card does not share its row with the next card: its
+    /// item shows more than the anchor, so what belongs to it is inside it.
+    public static func inAnotherItem(_ hit: Rect, of anchor: TextMatch, content: ScreenContent) -> Bool {
+        guard let structure = content.structure, let shown = try? content.shownText(),
+            let h = (try? structureNode(of: hit, in: content)) ?? nil, let a = (try? structureNode(of: anchor.box, in: content)) ?? nil
+        else { return false }
+        let common = structure.commonAncestor(h, a)
+        guard common != h, common != a, let itemA = structure.branch(of: common, toward: a), let itemH = structure.branch(of: common, toward: h),
+            separateItems(itemA, itemH, structure, shown: shown)
+        else { return false }
+        let inItem = shown.filter { structure.isAncestor(itemA, of: $0.element) }.map(\.text).joined(separator: " ")
+        return TextSearch.tokens(of: inItem) != TextSearch.tokens(of: anchor.text)
+    }
+
     /// Whether two children of one element are separate items of a list (two list items, two
     /// table rows, two cards), not parts of one item. Parts of one item differ: a title block
     /// and a block of action buttons, a label and its control, two cells of one row. Separate
-    /// items repeat: the same kind of element with much the same inside, each with text of its
-    /// own besides its controls.
+    /// items repeat: the same kind of element, of the same classes or with much the same inside,
+    /// each with text of its own besides its controls.
     static func separateItems(_ a: Int, _ c: Int, _ structure: PageStructure, shown: [TextRun]) -> Bool {
         let na = structure.nodes[a], nc = structure.nodes[c]
         if [ElementRole.listitem, .row].contains(na.role), na.role == nc.role { return true }
@@ -276,6 +292,8 @@ public enum TargetResolver {
             structure.isAncestor(c, of: run.element) && !controls.contains { structure.isAncestor($0, of: run.element) }
         }
         if ownText.isEmpty { return false }
+        // Styled as the same kind of thing (a card and the next, one booked and one open).
+        if !na.classes.isEmpty, na.classes == nc.classes { return true }
         // Much the same inside: the tags below each, compared as multisets.
         func shape(_ n: Int) -> [String: Int] {
             var count: [String: Int] = [:]

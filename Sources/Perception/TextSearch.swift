@@ -30,7 +30,11 @@ public enum TextSearch {
         guard !wanted.isEmpty else { return findSymbol(phrase, in: reading) }
         if reading.exact {
             let drawn = reading.pixels.isEmpty ? [] : find(phrase, in: TextReading(words: reading.pixels))
-            return (findExact(wanted, in: TextReading(words: reading.words, exact: true)) + drawn).sorted { ($0.box.y, $0.box.x) < ($1.box.y, $1.box.x) }
+            let lines = TextReading(words: reading.words, exact: true).lines.map(\.words)
+            var exact = findExact(wanted, in: lines)
+            // A phrase broken over lines; one found on a single line is there already.
+            for match in findExact(wanted, in: reading.passages) where !exact.contains(where: { $0.box == match.box }) { exact.append(match) }
+            return (exact + drawn).sorted { ($0.box.y, $0.box.x) < ($1.box.y, $1.box.x) }
         }
         let wantedJoined = foldConfusions(wanted.joined())
         let wantedDigits = digits(of: wantedJoined)
@@ -71,12 +75,12 @@ public enum TextSearch {
     }
 
     /// Text the browser reported is matched exactly: the same words (case and punctuation
-    /// aside), whole, in a row of words on one line.
-    static func findExact(_ wanted: [String], in reading: TextReading) -> [TextMatch] {
+    /// aside), whole, in a row of words: a line, or a passage wrapped over several lines.
+    static func findExact(_ wanted: [String], in lines: [[Word]]) -> [TextMatch] {
         var matches: [TextMatch] = []
         let target = wanted.joined()
-        for line in reading.lines {
-            let words = line.words.map { tokens(of: $0.text) }
+        for line in lines {
+            let words = line.map { tokens(of: $0.text) }
             var start = 0
             while start < words.count {
                 defer { start += 1 }
@@ -87,7 +91,7 @@ public enum TextSearch {
                     end += 1
                 }
                 guard joined == target else { continue }
-                let span = line.words[start..<end]
+                let span = line[start..<end]
                 let box = span.dropFirst().reduce(span.first!.box) { $0.union($1.box) }
                 matches.append(TextMatch(text: span.map(\.text).joined(separator: " "), box: box, similarity: 1))
                 start = end - 1

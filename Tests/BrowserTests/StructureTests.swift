@@ -201,6 +201,53 @@ struct StructureTests {
         }
     }
 
+    /// What the blind task writers found a person reads differently: a card beside another is
+    /// not its row, a sentence wrapped over two lines is one sentence, a placeholder's words sit
+    /// where its letters are; a closed select's chosen option is its value, as typed text is.
+    @Test func cardsWrappedTextPlaceholdersAndSelects() throws {
+        let page = try LivePage(
+            html: Self.style + """
+                <style> .cards { display: flex; gap: 16px; } .slot { border: 1px solid #888; padding: 8px; width: 180px; }
+                  .cells { display: grid; grid-template-columns: 120px 60px; } p.narrow { width: 170px; margin: 6px 0; }
+                  ul { margin: 4px 0; } li { margin: 0; } </style>
+                <div class="cards">
+                  <div class="slot"><b>Slot A</b> <span>Taken</span></div>
+                  <div class="slot"><b>Slot B</b> <button>Book</button></div>
+                </div>
+                <div class="cells"><div>Alice</div><div>90</div><div>Bob</div><div>85</div></div>
+                <p class="narrow">Your booking is confirmed for <b>Monday</b> morning</p>
+                <ul><li>Buy milk</li><li>Walk dog</li></ul>
+                <input placeholder="Search" style="width: 500px"> <select aria-label="Kind"><option>All kinds</option><option>Food</option></select>
+                """)
+        defer { page.close() }
+        let content = try page.content()
+        let text = try content.text()
+        let lines = try content.lines()
+        // Slot A's card has no Book button; Slot B's, beside it on screen, is not in its row.
+        let slotA = try #require(TextSearch.find("Slot A", in: text).first)
+        let book = try #require(TextSearch.find("Book", inRowOf: slotA.box, in: text).first, "on one screen row: \(lines)")
+        #expect(TargetResolver.inAnotherItem(book.box, of: slotA, content: content))
+        // Cells of a grid of divs line up into rows a person reads.
+        let alice = try #require(TextSearch.find("Alice", in: text).first)
+        let ninety = try #require(TextSearch.find("90", inRowOf: alice.box, in: text).first, "\(lines)")
+        #expect(!TargetResolver.inAnotherItem(ninety.box, of: alice, content: content))
+        // A sentence broken over lines (a bold word in it) is found whole; two list items are not one.
+        #expect(try #require(content.structure).runs.filter { $0.text.contains("booking") || $0.text.contains("morning") }.count >= 2, "wrapped")
+        #expect(!TextSearch.find("Your booking is confirmed for Monday morning", in: text).isEmpty, "\(lines)")
+        #expect(!TextSearch.find("confirmed for Monday", in: try content.content()).isEmpty)
+        #expect(TextSearch.find("milk Walk", in: text).isEmpty, "\(lines)")
+        // The placeholder's one word is about as wide as its letters, not the field.
+        let search = try #require(TextSearch.find("Search", in: text).first, "\(lines)")
+        #expect(search.box.width < 120, "\(search.box)")
+        // A closed select's chosen option is what the field holds.
+        #expect(TextSearch.find("All kinds", in: text).isEmpty, "\(lines)")
+        guard case .success(let kind) = try TargetResolver.resolve(.element(ElementQuery(name: "Kind", field: true)), in: content) else {
+            Issue.record("the select by its label")
+            return
+        }
+        #expect(kind.element?.value == "All kinds", "\(kind.note)")
+    }
+
     @Test func boxesStayOnTheirTextWhenThePageScrolls() throws {
         let rows = (1...60).map { "<p>Line number \($0)</p>" }.joined()
         let page = try LivePage(html: Self.style + rows)
