@@ -34,27 +34,7 @@ enum PageGenerator {
     }
 }
 
-// MARK: - PRNG and colour
-
-private struct PPRandom {
-    var s: UInt64
-    mutating func next() -> UInt64 {  // SplitMix64
-        s &+= 0x9E37_79B9_7F4A_7C15
-        var z = (s ^ (s >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func unit() -> Double { Double(next() >> 11) / 9_007_199_254_740_992.0 }
-    mutating func int(_ a: Int, _ b: Int) -> Int { b <= a ? a : a + Int(next() % UInt64(b - a + 1)) }
-    mutating func real(_ a: Double, _ b: Double) -> Double { a + (b - a) * unit() }
-    mutating func chance(_ p: Double) -> Bool { unit() < p }
-    mutating func pick<T>(_ xs: [T]) -> T { xs[int(0, xs.count - 1)] }
-    mutating func shuffle<T>(_ xs: [T]) -> [T] {
-        var a = xs
-        if a.count > 1 { for i in stride(from: a.count - 1, to: 0, by: -1) { a.swapAt(i, int(0, i)) } }
-        return a
-    }
-}
+// MARK: - Colour
 
 private struct PPColor: Equatable {
     var r: Int, g: Int, b: Int
@@ -150,7 +130,7 @@ private enum PPWords {
 // MARK: - Generator
 
 private final class PPGen {
-    var r: PPRandom
+    var r: BenchRandom
     let seed: UInt64, W: Int, H: Int
     var fam = "", hfam = "", fs = 14, hfs = 20, P = 16, G = 12, rad = 6, brad = 6, bpv = 6, bph = 12, bw = 1, caseMode = 0, btnKind = 0, iconMode = 0, iconRound = false, btnBold = false
     var shadow = "none", theme = "light", hvCls = "hv", hue = 0.0, ahue = 0.0, inkSat = 0.0, inkCol = false
@@ -159,7 +139,7 @@ private final class PPGen {
     var hoverLeft = 0, ids: Set<String> = [], inkCache: [String: (PPColor, Double)] = [:]
     var slotDecoys: [String] = [], loose: [String] = [], coverWord: String?
 
-    init(seed: UInt64, w: Int, h: Int) { self.seed = seed; W = w; H = h; r = PPRandom(s: seed ^ 0x5DEE_CE66_D1CE_4E5B) }
+    init(seed: UInt64, w: Int, h: Int) { self.seed = seed; W = w; H = h; r = BenchRandom(seed: seed ^ 0x5DEE_CE66_D1CE_4E5B) }
 
     // MARK: metrics
     func lh(_ s: Int) -> Int { Int((Double(s) * 1.3).rounded(.up)) }

@@ -11,7 +11,7 @@ struct TkWindow: Sendable {
 
 enum TkWindowGenerator {
     static func window(seed: UInt64, width: Int, height: Int) -> TkWindow {
-        var r = TkRandom(s: seed ^ 0x7A3F_19C2_55E1_0B4D)
+        var r = BenchRandom(seed: seed ^ 0x7A3F_19C2_55E1_0B4D)
         let w = max(320, width), h = max(240, height)
         let theme = r.pick(["light", "light", "dark", "coloured"])
         let hue = r.real(0, 360), ahue = hue + r.pick([0, 30, 150, 180, 210, -40.0])
@@ -91,27 +91,6 @@ enum TkWindowGenerator {
         let json = (try? JSONSerialization.data(withJSONObject: cfg, options: [.sortedKeys])).flatMap { String(data: $0, encoding: .utf8) } ?? "{}"
         let program = "#!/usr/bin/env python3\n# Perception benchmark Tk window, seed \(seed)\nimport json\nC = json.loads(r'''\(json)''')\n" + tkProgramBody
         return TkWindow(seed: seed, program: program, theme: theme)
-    }
-}
-
-private struct TkRandom {
-    var s: UInt64
-    mutating func next() -> UInt64 {
-        s &+= 0x9E37_79B9_7F4A_7C15
-        var z = s
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func unit() -> Double { Double(next() >> 11) / 9_007_199_254_740_992.0 }
-    mutating func int(_ a: Int, _ b: Int) -> Int { b <= a ? a : a + Int(next() % UInt64(b - a + 1)) }
-    mutating func real(_ a: Double, _ b: Double) -> Double { a + (b - a) * unit() }
-    mutating func chance(_ p: Double) -> Bool { unit() < p }
-    mutating func pick<T>(_ xs: [T]) -> T { xs[int(0, xs.count - 1)] }
-    mutating func shuffle<T>(_ xs: [T]) -> [T] {
-        var a = xs
-        if a.count > 1 { for i in stride(from: a.count - 1, to: 0, by: -1) { a.swapAt(i, int(0, i)) } }
-        return a
     }
 }
 
