@@ -261,9 +261,11 @@ public enum TargetResolver {
     }
 
     /// Whether `hit` sits in an item of its own beside the one that shows `anchor` (two cards of
-    /// a grid, side by side on screen). A row on screen that the structure does not group (cells
-    /// of a grid of divs) still counts; a card does not share its row with the next card: its
-    /// item shows more than the anchor, so what belongs to it is inside it.
+    /// a grid, side by side on screen) as something else than the anchor is in its item. A row
+    /// on screen that the structure does not group (cells of a grid of divs) still counts, and
+    /// so do the same parts of cards side by side (their titles: the cards stand in a row); but
+    /// another card's button is not the anchor's: a card that shows more than the anchor holds
+    /// what belongs to it.
     public static func inAnotherItem(_ hit: Rect, of anchor: TextMatch, content: ScreenContent) -> Bool {
         guard let structure = content.structure, let shown = try? content.shownText(),
             let h = (try? structureNode(of: hit, in: content)) ?? nil, let a = (try? structureNode(of: anchor.box, in: content)) ?? nil
@@ -273,7 +275,17 @@ public enum TargetResolver {
             separateItems(itemA, itemH, structure, shown: shown)
         else { return false }
         let inItem = shown.filter { structure.isAncestor(itemA, of: $0.element) }.map(\.text).joined(separator: " ")
-        return TextSearch.tokens(of: inItem) != TextSearch.tokens(of: anchor.text)
+        guard TextSearch.tokens(of: inItem) != TextSearch.tokens(of: anchor.text) else { return false }
+        func path(_ node: Int, below item: Int) -> [String] {
+            var tags: [String] = []
+            var at: Int? = node
+            while let n = at, n != item {
+                tags.append(structure.nodes[n].tag)
+                at = structure.nodes[n].parent
+            }
+            return tags
+        }
+        return path(a, below: itemA) != path(h, below: itemH)
     }
 
     /// Whether two children of one element are separate items of a list (two list items, two

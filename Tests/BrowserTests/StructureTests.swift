@@ -227,6 +227,9 @@ struct StructureTests {
         let slotA = try #require(TextSearch.find("Slot A", in: text).first)
         let book = try #require(TextSearch.find("Book", inRowOf: slotA.box, in: text).first, "on one screen row: \(lines)")
         #expect(TargetResolver.inAnotherItem(book.box, of: slotA, content: content))
+        // The cards themselves stand in a row: their titles are side by side.
+        let slotB = try #require(TextSearch.find("Slot B", inRowOf: slotA.box, in: text).first)
+        #expect(!TargetResolver.inAnotherItem(slotB.box, of: slotA, content: content))
         // Cells of a grid of divs line up into rows a person reads.
         let alice = try #require(TextSearch.find("Alice", in: text).first)
         let ninety = try #require(TextSearch.find("90", inRowOf: alice.box, in: text).first, "\(lines)")
