@@ -158,24 +158,27 @@ public final class ScreenContent: @unchecked Sendable {
         let drawn = canvases.isEmpty ? [] : try ocr().words.filter { w in canvases.contains { $0.contains(w.box.center) } }
         let passages = Self.passages(shown.map { structure.runs[$0] }, structure)
         let text = TextReading(words: words, exact: true, pixels: drawn, passages: passages)
-        // Controls that show no words of their own: an icon button (nothing, or a symbol such as
-        // × or 🗑), a checkbox labelled only for assistive technology. A person sees them as
-        // the control they are, so their names count as shown. A control that shows words (a
-        // "Copy" button named "Copy Instagram link") is read by those words, and a name a label
-        // beside the control already shows is not read twice.
+        // Buttons and links that show no words of their own: an icon button (nothing, or a
+        // symbol such as × or 🗑). A person sees them as the action they are, so their names
+        // count as shown. A control that shows words (a "Copy" button named "Copy Instagram
+        // link") is read by those words; a checkbox, radio, switch or slider draws its state,
+        // not its name; and what a name repeats of the text beside it ("Delete Walk dog" on the
+        // row of Walk dog) is not read twice: only the rest ("Delete") is the icon's.
         var named = words
         let runsByElement = Dictionary(grouping: shown.map { structure.runs[$0] }, by: \.element)
         let shownRuns = shown.map { structure.runs[$0] }
-        for element in try elements() where element.role.isControl && !element.role.isField && !element.name.isEmpty && element.via == nil {
+        let stateControls: Set<ElementRole> = [.checkbox, .radio, .switch, .slider]
+        for element in try elements()
+        where element.role.isControl && !element.role.isField && !stateControls.contains(element.role) && !element.name.isEmpty && element.via == nil {
             guard let node = element.node else { continue }
             let own = runsByElement.filter { structure.isAncestor(node, of: $0.key) }.flatMap(\.value).map(\.text).joined(separator: " ")
             if own.unicodeScalars.contains(where: { CharacterSet.alphanumerics.contains($0) }) { continue }
-            let name = TextSearch.tokens(of: element.name).joined()
-            let labelled = shownRuns.contains { run in
-                TextSearch.tokens(of: run.text).joined() == name && run.box.distance(to: element.box) <= 160
+            var name = element.name.split(whereSeparator: \.isWhitespace).map(String.init)
+            for run in shownRuns where TextSearch.sameRow(run.box, element.box) || run.box.distance(to: element.box) <= 160 {
+                name = Self.removing(TextSearch.tokens(of: run.text), from: name)
             }
-            if labelled { continue }
-            named += Self.words(of: TextRun(node: node, element: node, text: element.name, box: element.box))
+            guard name.contains(where: { !TextSearch.tokens(of: $0).isEmpty }) else { continue }
+            named += Self.words(of: TextRun(node: node, element: node, text: name.joined(separator: " "), box: element.box))
         }
         let result = (text, TextReading(words: named, exact: true, pixels: drawn, passages: passages))
         lock.lock()
@@ -220,6 +223,21 @@ public final class ScreenContent: @unchecked Sendable {
             else { return nil }
             return box
         }
+    }
+
+    /// `words` without the run of them that reads `tokens` (the first, if any).
+    static func removing(_ tokens: [String], from words: [String]) -> [String] {
+        guard !tokens.isEmpty else { return words }
+        let target = tokens.joined()
+        for start in words.indices {
+            var joined = ""
+            for end in start..<words.count {
+                joined += TextSearch.tokens(of: words[end]).joined()
+                if joined == target { return Array(words[..<start] + words[(end + 1)...]) }
+                if !target.hasPrefix(joined) { break }
+            }
+        }
+        return words
     }
 
     /// Text that flows on from one line to the next (one sentence wrapped, a bold word inside

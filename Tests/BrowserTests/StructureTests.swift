@@ -156,6 +156,8 @@ struct StructureTests {
                 <p>Etsy <button aria-label="Copy Etsy link">Copy</button></p>
                 <p><input type="checkbox" id="mc"><label for="mc">Match case</label></p>
                 <p>Buy milk <button aria-label="Delete">×</button> <button aria-label="Settings">⚙</button></p>
+                <p style="display: flex; gap: 10px; width: 700px"><input type="checkbox" aria-label="Done: Walk dog"><span style="flex: 1">Walk dog</span>
+                  <button aria-label="Remove Walk dog">🗑</button></p>
                 """)
         defer { page.close() }
         let content = try page.content()
@@ -167,6 +169,10 @@ struct StructureTests {
         // Icon buttons are read by their names.
         #expect(TextSearch.find("Delete", in: shown).count == 1, "\(lines)")
         #expect(TextSearch.find("Settings", in: shown).count == 1, "\(lines)")
+        // Names that repeat the row's text: the checkbox shows a box, the icon its action.
+        #expect(TextSearch.find("Walk dog", in: shown).count == 1, "\(lines)")
+        #expect(TextSearch.find("Done", in: shown).isEmpty, "\(lines)")
+        #expect(TextSearch.find("Remove", in: shown).count == 1, "\(lines)")
     }
 
     @Test func rowsAreTheItemsOfTheirList() throws {
