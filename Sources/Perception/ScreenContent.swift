@@ -326,6 +326,29 @@ public final class ScreenContent: @unchecked Sendable {
         return TextSearch.find(phrase, in: TextReading(words: words, exact: true, passages: Self.passages(drawn, structure)))
     }
 
+    /// Whether an element's box shows something drawn. Text and controls need ink a person can
+    /// make out; a picture is shown when anything is drawn in it, however low its contrast, or
+    /// when the picture itself stands out on most of its sides from what is around it (a tile
+    /// of one colour).
+    private func drawn(_ box: Rect, role: ElementRole) -> Bool {
+        let ink = image.ink(in: box)
+        if ink.isClear { return true }
+        guard role == .image else { return false }
+        if ink.isAny { return true }
+        let inside = ink.background
+        let sides = [
+            Rect(x: box.x, y: box.y - 3, width: box.width, height: 3), Rect(x: box.x, y: box.maxY, width: box.width, height: 3),
+            Rect(x: box.x - 3, y: box.y, width: 3, height: box.height), Rect(x: box.maxX, y: box.y, width: 3, height: box.height),
+        ]
+        let standing = sides.filter { side in
+            let around = image.ink(in: side)
+            guard around.area > 0 else { return false }
+            let c = around.background
+            return max(abs(Int(c.r) - Int(inside.r)), abs(Int(c.g) - Int(inside.g)), abs(Int(c.b) - Int(inside.b))) >= 12
+        }
+        return standing.count >= 3
+    }
+
     private func mostlyInside(_ box: Rect, _ viewport: Rect) -> Bool {
         guard let part = box.intersection(viewport) else { return false }
         return part.area * 2 >= box.area
@@ -390,7 +413,7 @@ public final class ScreenContent: @unchecked Sendable {
             // A control may be transparent over what draws it (a custom checkbox over its circle):
             // what counts is that something is drawn there and the control is what a click hits.
             let painted = role.isControl ? !node.hidden : node.styleVisible
-            if painted, own.area > 0, mostlyInside(own, structure.viewport), image.ink(in: own).isClear {
+            if painted, own.area > 0, mostlyInside(own, structure.viewport), drawn(own, role: role) {
                 pending.append((element, own.center, i))
                 continue
             }

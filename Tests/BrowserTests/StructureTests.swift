@@ -223,6 +223,10 @@ struct StructureTests {
                 <div class="cells"><div>Alice</div><div>90</div><div>Bob</div><div>85</div></div>
                 <p class="narrow">Your booking is confirmed for <b>Monday</b> morning</p>
                 <ul><li>Buy milk</li><li>Walk dog</li></ul>
+                <div role="img" aria-label="Sunglasses" style="width: 60px; height: 40px; background: #2a3147; position: relative">
+                  <i style="position: absolute; left: 10px; top: 10px; width: 30px; height: 20px; background: #34495e"></i></div>
+                <div role="img" aria-label="Nothing drawn" style="width: 60px; height: 40px"></div>
+                <div role="img" aria-label="Plain tile" style="width: 60px; height: 40px; background: #dde3ea; margin: 6px 0"></div>
                 <input placeholder="Search" style="width: 500px"> <select aria-label="Kind"><option>All kinds</option><option>Food</option></select>
                 """)
         defer { page.close() }
@@ -248,6 +252,9 @@ struct StructureTests {
         // The placeholder's one word is about as wide as its letters, not the field.
         let search = try #require(TextSearch.find("Search", in: text).first, "\(lines)")
         #expect(search.box.width < 120, "\(search.box)")
+        // A picture of low contrast is still a picture; an empty box named as one is not.
+        let pictures = try content.elements().filter { $0.role == .image }.map(\.name)
+        #expect(pictures.contains("Sunglasses") && pictures.contains("Plain tile") && !pictures.contains("Nothing drawn"), "\(pictures)")
         // A closed select's chosen option is what the field holds.
         #expect(TextSearch.find("All kinds", in: text).isEmpty, "\(lines)")
         guard case .success(let kind) = try TargetResolver.resolve(.element(ElementQuery(name: "Kind", field: true)), in: content) else {
