@@ -145,6 +145,9 @@ public struct SuiteManifest: Sendable, Codable, Equatable {
     public var retryInfra: Int
     public var retries: Int
     public var offline: Bool
+    /// The gate (`--min-score`, `--fail-on`), kept so a resumed run applies the same one.
+    public var minScore: Double?
+    public var failOn: [Verdict] = []
     /// Screen sizes, fonts, locale, time zone, Chromium and tesseract versions, host.
     public var environment: [String: String]
 
@@ -168,6 +171,27 @@ public struct SuiteManifest: Sendable, Codable, Equatable {
 
     private enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version", appjudge, judge, model, promptHash = "prompt_hash", startedAt = "started_at", arguments, tasks
-        case generators, workers, jobs, retryInfra = "retry_infra", retries, offline, environment
+        case generators, workers, jobs, retryInfra = "retry_infra", retries, offline, minScore = "min_score", failOn = "fail_on", environment
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        schemaVersion = try c.decode(Int.self, forKey: .schemaVersion)
+        appjudge = try c.decode(String.self, forKey: .appjudge)
+        judge = try c.decode(String.self, forKey: .judge)
+        model = try c.decodeIfPresent(String.self, forKey: .model)
+        promptHash = try c.decodeIfPresent(String.self, forKey: .promptHash)
+        startedAt = try c.decode(Date.self, forKey: .startedAt)
+        arguments = try c.decode([String].self, forKey: .arguments)
+        tasks = try c.decode([TaskEntry].self, forKey: .tasks)
+        generators = try c.decode([Generator].self, forKey: .generators)
+        workers = try c.decodeIfPresent(Int.self, forKey: .workers) ?? 1
+        jobs = try c.decodeIfPresent(Int.self, forKey: .jobs) ?? 1
+        retryInfra = try c.decodeIfPresent(Int.self, forKey: .retryInfra) ?? 0
+        retries = try c.decodeIfPresent(Int.self, forKey: .retries) ?? 0
+        offline = try c.decodeIfPresent(Bool.self, forKey: .offline) ?? false
+        minScore = try c.decodeIfPresent(Double.self, forKey: .minScore)
+        failOn = try c.decodeIfPresent([Verdict].self, forKey: .failOn) ?? []
+        environment = try c.decodeIfPresent([String: String].self, forKey: .environment) ?? [:]
     }
 }

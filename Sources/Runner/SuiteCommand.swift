@@ -124,7 +124,10 @@ extension AppJudgeCLI {
             print("appjudge: \(summary.unfinished) pair(s) unfinished; finish with: appjudge suite --resume \(relative(run.path))")
             return ExitCode.interrupted
         }
-        let gate = SuiteGate(minScore: parsed.minScore, failOn: parsed.failOn).check(summary, results: results)
+        // A resumed run keeps the gate it was started with unless one is given now.
+        let gate = SuiteGate(
+            minScore: parsed.minScore ?? plan.manifest.minScore, failOn: parsed.failOn.isEmpty ? Set(plan.manifest.failOn) : parsed.failOn
+        ).check(summary, results: results)
         if results.contains(where: { $0.outcome == .infraError }) {
             printError("\(summary.total.outcomes["infra_error"] ?? 0) pair(s) ended in AppJudge's own error (infra_error); see summary.md.")
             return ExitCode.infrastructure
@@ -269,6 +272,8 @@ struct SuitePlan {
             tasks: tasks.map { .init(id: $0.spec.id, directory: $0.directory.path, hash: contentHash($0.directory)) },
             generators: generators.map { .init(name: $0.name, directory: $0.directory.path) }, workers: a.workers, jobs: jobs,
             retryInfra: a.retryInfra, retries: a.retries, offline: a.offline, environment: [:])
+        manifest.minScore = a.minScore
+        manifest.failOn = Verdict.allCases.filter { a.failOn.contains($0) }
         manifest.environment = environment(tasks)
         do {
             try fm.createDirectory(at: run, withIntermediateDirectories: true)

@@ -129,8 +129,10 @@ public final class SuiteRunner: @unchecked Sendable {
                 let (generator, task) = todo[index]
                 onStart?(generator.name, task.spec.id)
                 guard let result = evaluate(generator, task) else { continue }
+                let directory = pairDirectory(generator.name, task.spec.id)
                 do {
-                    try AtomicFile.write(try JSONEncoder.report.encode(result), to: pairDirectory(generator.name, task.spec.id).appendingPathComponent("result.json"))
+                    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+                    try AtomicFile.write(try JSONEncoder.report.encode(result), to: directory.appendingPathComponent("result.json"))
                 } catch {
                     // Without its result the pair is not done: the run reports it unfinished and a resume runs it again.
                     FileHandle.standardError.write(Data("appjudge: cannot write the result of \(generator.name)/\(task.spec.id): \(error.localizedDescription)\n".utf8))
@@ -152,7 +154,6 @@ public final class SuiteRunner: @unchecked Sendable {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: repository.path, isDirectory: &isDir), isDir.boolValue else {
             let reason = "\(generator.name) has no repository for \(spec.id) (no folder \(repository.path))."
-            try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             return PairResult(
                 generator: generator.name, task: spec.id, scenario: spec.scenario.rawValue, repository: repository.path, outcome: .skipped,
                 reason: reason, cases: spec.cases.map { PairCase(id: $0.id, verdict: .skipped, reason: "Not run: \(reason)", weight: weights[$0.id] ?? 1) },
