@@ -99,6 +99,10 @@ public enum AppJudgeCLI {
               Exit codes: 0 gate passed, 1 gate failed, 2 bad input, 3 a pair ended in
               AppJudge's own error (infra_error) or an output could not be written,
               130 interrupted (resume it).
+          appjudge diff RUN_A RUN_B [--html FILE]
+              Compare two suite runs: cases whose verdict flipped, strict score changes per
+              task and per scenario; --html writes a page with both runs' evidence frames side
+              by side. Exit 0 when no case flipped, 1 when some did.
           appjudge summary RUN
               Scores of every task in a run, strict and lenient, functional and visual, and
               per scenario; writes RUN/summary.json.
@@ -150,6 +154,8 @@ public enum AppJudgeCLI {
             return summary(args)
         case "suite":
             return suite(args)
+        case "diff":
+            return diff(args)
         case "ocr":
             return ocr(args)
         default:

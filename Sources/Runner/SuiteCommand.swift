@@ -392,6 +392,7 @@ struct SuiteOutputsWriter {
         put("summary.json") { try JSONEncoder.report.encode(summary) }
         put("junit.xml") { Data(JUnitReport.render(results).utf8) }
         put("summary.md") { Data(MarkdownSummary.render(summary, results: results).utf8) }
+        put("summary.html") { Data(SuiteDashboard.render(summary, results: results, title: run.lastPathComponent).utf8) }
         return (summary, firstError)
     }
 }
@@ -462,5 +463,75 @@ final class SuiteProgress: @unchecked Sendable {
 
     func end() {
         if terminal { lock.withLock { print("") } }
+    }
+}
+
+extension AppJudgeCLI {
+    /// `appjudge diff RUN_A RUN_B [--html FILE]`: flipped cases and score deltas. Exit 0 when no
+    /// case flipped, 1 when some did, 2 when a run folder cannot be read.
+    static func diff(_ args: [String]) -> Int32 {
+        let paths = Array(args.prefix { !$0.hasPrefix("--") })
+        guard paths.count == 2 else {
+            printError("diff needs two suite run folders: appjudge diff RUN_A RUN_B [--html FILE].")
+            return ExitCode.badInput
+        }
+        let parsed: [String: String]
+        switch options(Array(args.dropFirst(2)), allowed: ["html"]) {
+        case .success(let o): parsed = o
+        case .failure(let stop): return stop.code
+        }
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let runs = paths.map { URL(fileURLWithPath: $0, relativeTo: cwd).standardizedFileURL }
+        let a: [PairResult], b: [PairResult]
+        do {
+            a = try SuiteRunFolder.results(runs[0])
+            b = try SuiteRunFolder.results(runs[1])
+        } catch {
+            printError(error.message)
+            return error.code
+        }
+        let diff = RunDiff(a, b)
+        diff.lines().forEach { print($0) }
+        if let html = parsed["html"] {
+            let file = URL(fileURLWithPath: html, relativeTo: cwd).standardizedFileURL
+            do {
+                try AtomicFile.write(Data(diff.html(runA: runs[0], runB: runs[1]).utf8), to: file)
+                print("diff: \(relative(file.path))")
+            } catch {
+                printError("cannot write \(file.path): \(error.localizedDescription)")
+                return ExitCode.infrastructure
+            }
+        }
+        return diff.flips.isEmpty ? ExitCode.allPassed : ExitCode.caseFailed
+    }
+}
+
+/// Reading a finished (or partly finished) suite run folder.
+enum SuiteRunFolder {
+    /// The results of a run in its plan's order (generators, then tasks, as in run.json).
+    static func results(_ run: URL) throws(AppJudgeCLI.Problem) -> [PairResult] {
+        let file = run.appendingPathComponent("run.json")
+        guard let data = FileManager.default.contents(atPath: file.path) else {
+            throw .init("\(run.path): no run.json there; give the folder of a suite run (appjudge suite --out).")
+        }
+        let manifest: SuiteManifest
+        do {
+            manifest = try JSONDecoder.report.decode(SuiteManifest.self, from: data)
+        } catch {
+            throw .init("\(file.path) is not a suite run's manifest (\(error)).")
+        }
+        var results: [PairResult] = []
+        for g in manifest.generators {
+            for t in manifest.tasks {
+                let path = run.appendingPathComponent("pairs/\(g.name)/\(t.id)/result.json")
+                guard let bytes = FileManager.default.contents(atPath: path.path) else { continue }
+                do {
+                    results.append(try JSONDecoder.report.decode(PairResult.self, from: bytes))
+                } catch {
+                    throw .init("\(path.path) is unreadable (\(error)); resume the run to evaluate that pair again.")
+                }
+            }
+        }
+        return results
     }
 }
