@@ -1,5 +1,7 @@
 import Foundation
+import Judge
 import Processes
+import Reports
 import TestSupport
 import Testing
 
@@ -99,5 +101,55 @@ struct SuiteEndToEndTests {
         #expect(cgroups.isEmpty, "\(cgroups)")
         #expect(!FileManager.default.fileExists(atPath: lock["workFolder"] as? String ?? "/"))
         expectNothingLeftBehind()
+
+        try dashboardAndDiffRenderInChromium(whole, scratch: scratch)
+    }
+
+    /// summary.html and a diff page, rendered by headless Chromium: the DOM after the page's own
+    /// script ran, and the screenshot read back through AppJudge's OCR.
+    func dashboardAndDiffRenderInChromium(_ run: URL, scratch: URL) throws {
+        // The dashboard, filtered through its link: only the broken generator's rows stay shown.
+        let dom = try chromium(["--dump-dom", "file://\(run.path)/summary.html#filter=broken"], scratch: scratch)
+        #expect(dom.components(separatedBy: "<tr class=\"o-").count - 1 == 4, "\(dom.prefix(3000))")
+        #expect(dom.components(separatedBy: "style=\"display: none;\"").count - 1 == 2, "\(dom.prefix(3000))")
+        #expect(dom.contains("<svg") && dom.contains("<rect class=\"strict\""))
+        #expect(dom.contains("href=\"pairs/ref/todo-list/report.html\""))
+        #expect(!dom.contains("src=\"http") && !dom.contains("href=\"http"))
+        let shot = scratch.appendingPathComponent("summary.png")
+        _ = try chromium(["--screenshot=\(shot.path)", "--window-size=1100,900", "file://\(run.path)/summary.html"], scratch: scratch)
+        let read = try CLI.run(["ocr", shot.path])
+        #expect(read.status == 0 && read.output.contains("AppJudge suite") && read.output.contains("Per scenario"), "\(read.output)")
+
+        // A second run where the broken app was fixed and the reference lost its heading.
+        let other = scratch.appendingPathComponent("other")
+        try FileManager.default.copyItem(at: run, to: other)
+        for (pair, id, verdict) in [("broken/todo-list", "persist", Verdict.pass), ("ref/todo-list", "heading", .fail)] {
+            let file = other.appendingPathComponent("pairs/\(pair)/result.json")
+            var result = try JSONDecoder.report.decode(PairResult.self, from: Data(contentsOf: file))
+            let i = try #require(result.cases.firstIndex { $0.id == id })
+            result.cases[i].verdict = verdict
+            try JSONEncoder.report.encode(result).write(to: file)
+        }
+        let page = scratch.appendingPathComponent("diff.html")
+        let diff = try CLI.run(["diff", run.path, other.path, "--html", page.path])
+        #expect(diff.status == 1, "\(diff.output)")
+        #expect(diff.output.contains("2 case(s) flipped") && diff.output.contains("ref/todo-list/heading: pass -> fail"), "\(diff.output)")
+        #expect(diff.output.contains("broken/todo-list: 0.88 -> 1.00"), "\(diff.output)")
+        let diffDom = try chromium(["--dump-dom", "file://\(page.path)"], scratch: scratch)
+        #expect(diffDom.components(separatedBy: "src=\"data:image/png;base64,").count - 1 == 4, "\(diffDom.prefix(2000))")
+        let diffShot = scratch.appendingPathComponent("diff.png")
+        _ = try chromium(["--screenshot=\(diffShot.path)", "--window-size=1100,900", "file://\(page.path)"], scratch: scratch)
+        let diffRead = try CLI.run(["ocr", diffShot.path])
+        #expect(diffRead.output.contains("case(s) flipped"), "\(diffRead.output)")
+    }
+
+    /// Headless Chromium on a page; returns what it prints (the DOM with --dump-dom).
+    func chromium(_ arguments: [String], scratch: URL) throws -> String {
+        let done = try Command(
+            "/usr/lib/chromium/chromium",
+            ["--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=\(scratch.appendingPathComponent("chromium-profile").path)"] + arguments
+        ).run(timeout: 60, outputLimit: 8 << 20)
+        #expect(done.status == .exited(0), "\(done.output.suffix(2000))")
+        return done.output
     }
 }
