@@ -20,7 +20,9 @@ cp -r tasks/calculator/broken/float-results "$work/gen/broken/calculator"
 ids=todo-list,calculator,link-tree,business-card
 pairs=6
 
-# Runs the suite once; prints "<wall ms> <peak tree RSS kB>".
+# Runs the suite once; prints "<wall ms> <peak tree PSS kB> <peak tree RSS kB>". PSS shares each
+# page among the processes mapping it (Chromium's processes share most of theirs), so it is the
+# memory a job really takes; RSS, summed, counts shared pages once per process.
 measure() {
   local out=$1; shift
   python3 - "$bin" "$out" "$@" <<'PY'
@@ -36,35 +38,44 @@ def tree_rss(root):
             ppid = int(stat[stat.rindex(")") + 2:].split()[1])
             children.setdefault(ppid, []).append(int(p))
         except (OSError, ValueError): pass
-    total, todo = 0, [root]
+    pss = rss = 0
+    todo = [root]
     while todo:
         pid = todo.pop()
         todo += children.get(pid, [])
         try:
             for line in open(f"/proc/{pid}/status"):
-                if line.startswith("VmRSS:"): total += int(line.split()[1])
-        except OSError: pass
-    return total
+                if line.startswith("VmRSS:"): rss += int(line.split()[1]); own = int(line.split()[1])
+        except OSError: continue
+        try:
+            for line in open(f"/proc/{pid}/smaps_rollup"):
+                if line.startswith("Pss:"): own = int(line.split()[1])
+        except OSError: pass  # not readable (another user namespace): its RSS stands in
+        pss += own
+    return pss, rss
 start = time.monotonic()
 proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-peak = 0
+peak_pss = peak_rss = 0
 while proc.poll() is None:
-    peak = max(peak, tree_rss(proc.pid))
+    pss, rss = tree_rss(proc.pid)
+    peak_pss, peak_rss = max(peak_pss, pss), max(peak_rss, rss)
     time.sleep(0.2)
-print(int((time.monotonic() - start) * 1000), peak)
+print(int((time.monotonic() - start) * 1000), peak_pss, peak_rss)
 PY
 }
 
 median() { python3 -c 'import statistics,sys; print(int(statistics.median(int(x) for x in sys.argv[1:])))' "$@"; }
 
-for jobs in 1 2 4; do
-  walls=(); peaks=()
+list() { local IFS=,; echo "$*"; }
+
+for jobs in ${JOBS:-1 2 4}; do
+  walls=(); psss=(); rsss=()
   for i in $(seq 1 "$repeats"); do
-    read -r wall peak < <(measure "$work/j$jobs-$i" --tasks tasks --task-ids $ids --repos "$work/gen/ref" --repos "$work/gen/broken" --jobs "$jobs")
-    walls+=("$wall"); peaks+=("$peak")
+    read -r wall pss rss < <(measure "$work/j$jobs-$i" --tasks tasks --task-ids $ids --repos "$work/gen/ref" --repos "$work/gen/broken" --jobs "$jobs")
+    walls+=("$wall"); psss+=("$pss"); rsss+=("$rss")
   done
-  w=$(median "${walls[@]}"); p=$(median "${peaks[@]}")
-  python3 -c "import json; print(json.dumps({'name': 'suite_throughput', 'jobs': $jobs, 'pairs': $pairs, 'runs': $repeats, 'median_wall_ms': $w, 'walls_ms': [${walls[*]// /,}], 'evaluations_per_minute': round($pairs / ($w / 60000), 2), 'peak_tree_rss_mb': round($p / 1024), 'peak_rss_mb_per_job': round($p / 1024 / min($jobs, $pairs))}))"
+  w=$(median "${walls[@]}"); p=$(median "${psss[@]}"); r=$(median "${rsss[@]}")
+  python3 -c "import json; print(json.dumps({'name': 'suite_throughput', 'jobs': $jobs, 'pairs': $pairs, 'runs': $repeats, 'median_wall_ms': $w, 'walls_ms': [$(list "${walls[@]}")], 'evaluations_per_minute': round($pairs / ($w / 60000), 2), 'peak_tree_pss_mb': round($p / 1024), 'peak_pss_mb_per_job': round($p / 1024 / min($jobs, $pairs)), 'peak_tree_rss_sum_mb': round($r / 1024)}))"
 done
 
 # Resume: a run at --jobs 2 killed with SIGKILL once its first pair has a result, then resumed;
@@ -85,4 +96,4 @@ for i in $(seq 1 "$repeats"); do
   end=$(date +%s%N)
   resume_only+=("$(( (end - start) / 1000000 ))")
 done
-python3 -c "import json; print(json.dumps({'name': 'suite_resume', 'jobs': 2, 'pairs': $pairs, 'runs': $repeats, 'killed_then_resumed_median_ms': $(median "${killed_total[@]}"), 'killed_then_resumed_ms': [${killed_total[*]// /,}], 'resume_of_finished_run_median_ms': $(median "${resume_only[@]}")}))"
+python3 -c "import json; print(json.dumps({'name': 'suite_resume', 'jobs': 2, 'pairs': $pairs, 'runs': $repeats, 'killed_then_resumed_median_ms': $(median "${killed_total[@]}"), 'killed_then_resumed_ms': [$(list "${killed_total[@]}")], 'resume_of_finished_run_median_ms': $(median "${resume_only[@]}")}))"

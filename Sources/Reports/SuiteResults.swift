@@ -145,6 +145,8 @@ public struct SuiteManifest: Sendable, Codable, Equatable {
     public var retryInfra: Int
     public var retries: Int
     public var offline: Bool
+    /// `--judge llm` and its model options as given (no keys: those come from the environment).
+    public var judgeOptions: [String: String] = [:]
     /// The gate (`--min-score`, `--fail-on`), kept so a resumed run applies the same one.
     public var minScore: Double?
     public var failOn: [Verdict] = []
@@ -171,7 +173,8 @@ public struct SuiteManifest: Sendable, Codable, Equatable {
 
     private enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version", appjudge, judge, model, promptHash = "prompt_hash", startedAt = "started_at", arguments, tasks
-        case generators, workers, jobs, retryInfra = "retry_infra", retries, offline, minScore = "min_score", failOn = "fail_on", environment
+        case generators, workers, jobs, retryInfra = "retry_infra", retries, offline, judgeOptions = "judge_options", minScore = "min_score", failOn = "fail_on"
+        case environment
     }
 
     public init(from decoder: any Decoder) throws {
@@ -190,6 +193,7 @@ public struct SuiteManifest: Sendable, Codable, Equatable {
         retryInfra = try c.decodeIfPresent(Int.self, forKey: .retryInfra) ?? 0
         retries = try c.decodeIfPresent(Int.self, forKey: .retries) ?? 0
         offline = try c.decodeIfPresent(Bool.self, forKey: .offline) ?? false
+        judgeOptions = try c.decodeIfPresent([String: String].self, forKey: .judgeOptions) ?? [:]
         minScore = try c.decodeIfPresent(Double.self, forKey: .minScore)
         failOn = try c.decodeIfPresent([Verdict].self, forKey: .failOn) ?? []
         environment = try c.decodeIfPresent([String: String].self, forKey: .environment) ?? [:]

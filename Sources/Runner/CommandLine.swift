@@ -82,6 +82,7 @@ public enum AppJudgeCLI {
           appjudge suite --tasks DIR --repos [NAME=]DIR [--repos ...] [--task-ids A,B] [--jobs N]
                        [--workers N] [--out RUN] [--retry-infra K] [--retries K]
                        [--min-score X] [--fail-on fail,uncertain,error] [--offline]
+                       [--start-timeout S] [--judge llm --model NAME ...as for run]
           appjudge suite --resume RUN [--jobs N] [--min-score X] [--fail-on ...]
               Evaluate every task of DIR (or those of --task-ids) on every generator: each
               --repos folder holds one repository folder per task id (the generator's name is

@@ -22,6 +22,8 @@ extension AppJudgeCLI {
         var failOn: Set<Verdict> = []
         var offline = false
         var startTimeout: Double?
+        /// `--judge llm` and its model options, as `run` takes them.
+        var judge: [String: String] = [:]
     }
 
     static func suite(_ args: [String]) -> Int32 {
@@ -83,6 +85,13 @@ extension AppJudgeCLI {
         interrupt.install()
         var template = EvaluationOptions(
             task: run, repository: run, output: run, runId: run.lastPathComponent, sandboxDirectory: home.appendingPathComponent("sandbox"))
+        do {
+            // Keys come from the environment, never from run.json.
+            template.agent = try ModelOptions.agent(plan.manifest.judgeOptions, environment: ProcessInfo.processInfo.environment, home: home)
+        } catch {
+            printError(error.message)
+            return ExitCode.badInput
+        }
         template.workers = plan.manifest.workers
         template.offline = plan.manifest.offline
         if let s = parsed.startTimeout { template.limits.startSeconds = s }
@@ -106,8 +115,13 @@ extension AppJudgeCLI {
         progress.end()
 
         let outcome = SuiteOutputsWriter(run: run, manifest: plan.manifest, planned: runner.pairs.count).write(results)
-        try? FileManager.default.removeItem(atPath: lock.workFolder)  // empty unless a sandbox failed to clean up; the next resume sweeps it
-        if outcome.error == nil { try? FileManager.default.removeItem(at: lockFile) }  // a stale lock only costs a no-op sweep
+        // The work folder is empty unless a sandbox failed to clean up; while it is there the
+        // lock stays, so the next resume sweeps it.
+        let cleaned = (try? FileManager.default.removeItem(atPath: lock.workFolder)) != nil
+        if cleaned, outcome.error == nil {
+            // A lock left behind only costs the next resume a sweep that finds nothing.
+            try? FileManager.default.removeItem(at: lockFile)
+        }
         if let error = outcome.error {
             printError(error)
             return ExitCode.infrastructure
@@ -122,7 +136,8 @@ extension AppJudgeCLI {
         print("summary: \(relative(run.appendingPathComponent("summary.html").path)), junit: \(relative(run.appendingPathComponent("junit.xml").path))")
         if interrupt.isSet || summary.unfinished > 0 {
             print("appjudge: \(summary.unfinished) pair(s) unfinished; finish with: appjudge suite --resume \(relative(run.path))")
-            return ExitCode.interrupted
+            // Unfinished without an interrupt: a result could not be written (said above).
+            return interrupt.isSet ? ExitCode.interrupted : ExitCode.infrastructure
         }
         // A resumed run keeps the gate it was started with unless one is given now.
         let gate = SuiteGate(
@@ -183,14 +198,17 @@ extension AppJudgeCLI {
                     }
                     a.failOn.insert(v)
                 }
+            case let option where option.hasPrefix("--") && ModelOptions.agent.union(ModelOptions.connection).contains(String(option.dropFirst(2))):
+                a.judge[String(option.dropFirst(2))] = try value(option)
             default:
                 throw Problem("unknown option '\(args[i])' for suite. Run 'appjudge --help' for usage.")
             }
             i += 1
         }
         if a.resume != nil {
-            guard a.tasks == nil, a.repos.isEmpty, a.taskIds == nil, a.out == nil else {
-                throw Problem("--resume RUN takes the tasks and repositories from RUN/run.json; leave out --tasks, --repos, --task-ids and --out.")
+            guard a.tasks == nil, a.repos.isEmpty, a.taskIds == nil, a.out == nil, a.judge.isEmpty else {
+                throw Problem(
+                    "--resume RUN takes the tasks, repositories and judge from RUN/run.json; leave out --tasks, --repos, --task-ids, --out and the judge's options.")
             }
         } else {
             guard a.tasks != nil, !a.repos.isEmpty else {
@@ -272,6 +290,13 @@ struct SuitePlan {
             tasks: tasks.map { .init(id: $0.spec.id, directory: $0.directory.path, hash: contentHash($0.directory)) },
             generators: generators.map { .init(name: $0.name, directory: $0.directory.path) }, workers: a.workers, jobs: jobs,
             retryInfra: a.retryInfra, retries: a.retries, offline: a.offline, environment: [:])
+        if a.judge["judge"] == "llm" {
+            manifest.judge = "llm"
+            manifest.model = a.judge["model"]
+            // What the agent is told decides its verdicts as much as the model does.
+            manifest.promptHash = SHA256.hex(Data(AgentJudge.systemPrompt.utf8))
+        }
+        manifest.judgeOptions = a.judge
         manifest.minScore = a.minScore
         manifest.failOn = Verdict.allCases.filter { a.failOn.contains($0) }
         manifest.environment = environment(tasks)

@@ -266,3 +266,44 @@ struct SuiteGateAndSweepTests {
         }
     }
 }
+
+@Suite("Bad suite input is one sentence naming what to fix", .timeLimit(.minutes(1)))
+struct SuiteInputTests {
+    @Test(arguments: [
+        (["--tasks", "t", "--repos", "r", "--jobs", "0"], "--jobs must be a whole number from 1 to 64, not '0'."),
+        (["--tasks", "t", "--repos", "r", "--fail-on", "skipped"], "--fail-on takes fail, uncertain and error (comma-separated), not 'skipped'."),
+        (["--tasks", "t", "--repos", "r", "--min-score", "90"], "--min-score must be a number from 0 to 1, not '90'."),
+        (["--tasks", "t"], "suite needs --tasks DIR and at least one --repos DIR (or --resume RUN). Run 'appjudge --help' for usage."),
+        (["--resume", "r", "--repos", "x"], "--resume RUN takes the tasks, repositories and judge from RUN/run.json; leave out --tasks, --repos, --task-ids, --out and the judge's options."),
+        (["--tasks", "t", "--repos", "r", "--shard", "1/2"], "unknown option '--shard' for suite. Run 'appjudge --help' for usage."),
+    ])
+    func optionsAreChecked(arguments: [String], message: String) {
+        #expect(throws: AppJudgeCLI.Problem.self) { try AppJudgeCLI.parseSuite(arguments) }
+        do {
+            _ = try AppJudgeCLI.parseSuite(arguments)
+        } catch {
+            #expect(error.message == message)
+            #expect(error.code == ExitCode.badInput)
+        }
+    }
+
+    @Test func foldersTaskIdsAndGeneratorNamesAreChecked() throws {
+        let (root, _, _) = try layout()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let tasks = Repo.root.appendingPathComponent("tasks").path
+        func problem(_ args: [String]) -> String? {
+            do {
+                _ = try SuitePlan.fresh(try AppJudgeCLI.parseSuite(args), cwd: URL(fileURLWithPath: root.path + "/"), arguments: args)
+                return nil
+            } catch {
+                return error.message
+            }
+        }
+        #expect(problem(["--tasks", "nowhere", "--repos", "gen1"])?.hasPrefix("--tasks \(root.path)/nowhere: no such folder") == true)
+        #expect(problem(["--tasks", tasks, "--repos", "gen1", "--task-ids", "todo-list,nope"])?.hasPrefix("--task-ids: no task 'nope' in") == true)
+        #expect(problem(["--tasks", tasks, "--repos", "gen3"]) == "--repos gen3: no such folder; give a folder with one repository folder per task id, optionally as NAME=DIR.")
+        #expect(
+            problem(["--tasks", tasks, "--repos", "gen1", "--repos", "gen1=gen2", "--task-ids", "todo-list"])
+                == "--repos gen1=gen2: a second generator named 'gen1'; give each its own name as NAME=DIR.")
+    }
+}
