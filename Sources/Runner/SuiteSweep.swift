@@ -22,18 +22,23 @@ public struct SuiteLock: Sendable, Codable, Equatable {
         return SuiteLock(pid: pid, started: startTime(pid) ?? 0, tag: tag, workFolder: "\(base)/appjudge-suite-\(tag)")
     }
 
-    /// Whether the process that wrote this lock is still running.
+    /// Whether the process that wrote this lock is still running. A killed process that is
+    /// still exiting or not yet reaped (a zombie) holds nothing.
     public var isHeld: Bool {
-        guard pid != getpid(), kill(pid, 0) == 0 || errno == EPERM else { return false }
-        return Self.startTime(pid) == started
+        guard pid != getpid(), let (state, start) = Self.stat(pid) else { return false }
+        return start == started && state != "Z" && state != "X"
     }
 
     /// The start time of a process in clock ticks since boot (/proc/PID/stat field 22).
-    static func startTime(_ pid: Int32) -> UInt64? {
+    static func startTime(_ pid: Int32) -> UInt64? { stat(pid)?.start }
+
+    /// State (field 3) and start time (field 22) of /proc/PID/stat.
+    static func stat(_ pid: Int32) -> (state: Character, start: UInt64)? {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else { return nil }
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         // Fields after the command start at field 3 (state); field 22 is at index 19.
-        return fields.count > 19 ? UInt64(fields[19]) : nil
+        guard fields.count > 19, let start = UInt64(fields[19]), let state = fields[0].first else { return nil }
+        return (state, start)
     }
 }
 
