@@ -307,3 +307,21 @@ struct SuiteInputTests {
                 == "--repos gen1=gen2: a second generator named 'gen1'; give each its own name as NAME=DIR.")
     }
 }
+
+@Suite("The lock of a suite run", .timeLimit(.minutes(1)))
+struct SuiteLockTests {
+    /// A resume right after a kill -9 finds the process gone or a zombie: neither holds the run.
+    @Test func aKilledProcessHoldsNothingEvenBeforeItIsReaped() throws {
+        let child = try ChildProcess(Command("/bin/sleep", ["30"]))
+        let started = try #require(SuiteLock.startTime(child.pid))
+        let lock = SuiteLock(pid: child.pid, started: started, tag: "t", workFolder: "/nonexistent")
+        #expect(lock.isHeld)
+        #expect(!SuiteLock(pid: child.pid, started: started + 1, tag: "t", workFolder: "/nonexistent").isHeld)
+        kill(child.pid, SIGKILL)
+        // Not reaped yet: a zombie until `wait` below.
+        for _ in 0..<100 where lock.isHeld { usleep(20_000) }
+        #expect(!lock.isHeld)
+        #expect(child.wait(timeout: 5) == .signalled(SIGKILL))
+        #expect(!lock.isHeld)
+    }
+}
