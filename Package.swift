@@ -46,6 +46,7 @@ let package = Package(
         .testTarget(name: "SuiteTests", dependencies: ["Suite", "TestSupport"]),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "Suite", "Processes", "TestSupport"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring"]),
+        .testTarget(name: "SuiteRunTests", dependencies: ["Runner", "Reports", "Judge", "Suite", "Sandbox", "Processes", "TestSupport"]),
         .testTarget(name: "ModelTests", dependencies: ["Judge", "HTTP", "JSON", "Suite", "Imaging", "Perception", "TestSupport"]),
         .testTarget(name: "JudgeTests", dependencies: ["Judge", "Perception", "Suite", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Judge", "Suite", "Imaging", "Perception", "TestSupport"]),

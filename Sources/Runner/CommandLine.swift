@@ -79,6 +79,31 @@ public enum AppJudgeCLI {
               task,case,label as pass/fail/uncertain): accuracy, Cohen's kappa, Pearson and
               Spearman of task scores with 95% bootstrap intervals over tasks, and the
               confusion table; with a run, writes RUN/calibration.json.
+          appjudge suite --tasks DIR --repos [NAME=]DIR [--repos ...] [--task-ids A,B] [--jobs N]
+                       [--workers N] [--out RUN] [--retry-infra K] [--retries K]
+                       [--min-score X] [--fail-on fail,uncertain,error] [--offline]
+                       [--start-timeout S] [--judge llm --model NAME ...as for run]
+          appjudge suite --resume RUN [--jobs N] [--min-score X] [--fail-on ...]
+              Evaluate every task of DIR (or those of --task-ids) on every generator: each
+              --repos folder holds one repository folder per task id (the generator's name is
+              the folder's, or NAME). --jobs pairs run at once (default: one per core while
+              each has 1 GiB of available memory per --workers case, default 1). Writes
+              RUN/run.json, summary.json, summary.md, summary.html, junit.xml and each pair's
+              report under RUN/pairs/<generator>/<task>/ (default RUN: results/suite-<time>).
+              --resume finishes a run that was stopped or killed, keeping finished pairs.
+              --retry-infra K  evaluate a pair that hit AppJudge's own error up to K more times
+              --retries K      run failed cases again up to K times on a fresh app; a case
+                               that passes only then is reported flaky
+              --min-score X    gate: every generator's strict score must be at least X
+              --fail-on V      gate: no case may end with these verdicts (error also counts
+                               an app that did not build or come up)
+              Exit codes: 0 gate passed, 1 gate failed, 2 bad input, 3 a pair ended in
+              AppJudge's own error (infra_error) or an output could not be written,
+              130 interrupted (resume it).
+          appjudge diff RUN_A RUN_B [--html FILE]
+              Compare two suite runs: cases whose verdict flipped, strict score changes per
+              task and per scenario; --html writes a page with both runs' evidence frames side
+              by side. Exit 0 when no case flipped, 1 when some did.
           appjudge summary RUN
               Scores of every task in a run, strict and lenient, functional and visual, and
               per scenario; writes RUN/summary.json.
@@ -128,6 +153,10 @@ public enum AppJudgeCLI {
             return calibrate(args)
         case "summary":
             return summary(args)
+        case "suite":
+            return suite(args)
+        case "diff":
+            return diff(args)
         case "ocr":
             return ocr(args)
         default:

@@ -42,14 +42,24 @@ public final class ControlGroup: @unchecked Sendable {
         self.killFile = killFile
     }
 
-    /// Makes `appjudge-<name>` in each usable hierarchy and sets the limits. Nil when none is usable.
+    /// The environment variable a suite run sets to put its tag into every group's name, so a
+    /// resumed run can find and remove the groups a killed one left, and no one else's.
+    public static let runTagVariable = "APPJUDGE_RUN_TAG"
+    /// `appjudge-<tag>-` under a suite run, `appjudge-` otherwise.
+    public static var namePrefix: String {
+        guard let tag = ProcessInfo.processInfo.environment[runTagVariable], !tag.isEmpty else { return "appjudge-" }
+        return "appjudge-\(tag)-"
+    }
+
+    /// Makes `appjudge-<name>` (with the run's tag, see `namePrefix`) in each usable hierarchy
+    /// and sets the limits. Nil when none is usable.
     public static func create(name: String, limits: ResourceLimits, root: String = "/sys/fs/cgroup") -> ControlGroup? {
         let fm = FileManager.default
         var dirs: [String] = []
         var enforced: [String] = []
         var killFile: String?
         func make(_ parent: String) -> String? {
-            let dir = "\(parent)/appjudge-\(name)"
+            let dir = "\(parent)/\(namePrefix)\(name)"
             guard fm.fileExists(atPath: parent), (try? fm.createDirectory(atPath: dir, withIntermediateDirectories: false)) != nil
             else { return nil }
             return dir
