@@ -310,16 +310,8 @@ struct SuitePlan {
     }
 
     static func resuming(_ run: URL, jobs: Int?) throws(AppJudgeCLI.Problem) -> SuitePlan {
-        let file = run.appendingPathComponent("run.json")
-        guard let data = FileManager.default.contents(atPath: file.path) else {
-            throw .init("--resume \(run.path): no run.json there; give the folder of a suite run.")
-        }
-        let manifest: SuiteManifest
-        do {
-            manifest = try JSONDecoder.report.decode(SuiteManifest.self, from: data)
-        } catch {
-            throw .init("\(file.path) is not a suite run's manifest (\(error)); start a new run instead.")
-        }
+        let manifest = try SuiteRunFolder.manifest(
+            run, missing: "--resume \(run.path): no run.json there; give the folder of a suite run.", broken: "; start a new run instead")
         var tasks: [PlannedTask] = []
         for entry in manifest.tasks {
             let dir = URL(fileURLWithPath: entry.directory)
@@ -533,18 +525,21 @@ extension AppJudgeCLI {
 
 /// Reading a finished (or partly finished) suite run folder.
 enum SuiteRunFolder {
+    /// A run's run.json; `missing` is the sentence when there is none, `broken` what follows the
+    /// reason when it cannot be read.
+    static func manifest(_ run: URL, missing: String, broken: String = "") throws(AppJudgeCLI.Problem) -> SuiteManifest {
+        let file = run.appendingPathComponent("run.json")
+        guard let data = FileManager.default.contents(atPath: file.path) else { throw .init(missing) }
+        do {
+            return try JSONDecoder.report.decode(SuiteManifest.self, from: data)
+        } catch {
+            throw .init("\(file.path) is not a suite run's manifest (\(error))\(broken).")
+        }
+    }
+
     /// The results of a run in its plan's order (generators, then tasks, as in run.json).
     static func results(_ run: URL) throws(AppJudgeCLI.Problem) -> [PairResult] {
-        let file = run.appendingPathComponent("run.json")
-        guard let data = FileManager.default.contents(atPath: file.path) else {
-            throw .init("\(run.path): no run.json there; give the folder of a suite run (appjudge suite --out).")
-        }
-        let manifest: SuiteManifest
-        do {
-            manifest = try JSONDecoder.report.decode(SuiteManifest.self, from: data)
-        } catch {
-            throw .init("\(file.path) is not a suite run's manifest (\(error)).")
-        }
+        let manifest = try manifest(run, missing: "\(run.path): no run.json there; give the folder of a suite run (appjudge suite --out).")
         var results: [PairResult] = []
         for g in manifest.generators {
             for t in manifest.tasks {
