@@ -6,7 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "appjudge", targets: ["appjudge"]),
-        .library(name: "Runner", targets: ["Runner"]),
+        .library(name: "Engine", targets: ["Engine"]),
     ],
     targets: [
         // C libraries from Debian, each behind a module map; typed Swift wrappers live in the
@@ -32,10 +32,15 @@ let package = Package(
         .target(name: "HTTP", dependencies: ["CCurl", "JSON"]),
         .target(name: "Judge", dependencies: ["Desktop", "Perception", "Imaging", "Suite", "HTTP", "JSON"]),
         .target(name: "Reports", dependencies: ["Judge", "Suite", "Imaging"]),
+        // One evaluation end to end, and suite runs over many.
         .target(
-            name: "Runner",
+            name: "Engine",
             dependencies: ["Scoring", "HTTP", "JSON", "DevTools", "Desktop", "Perception", "Sandbox", "Judge", "Suite", "Reports", "Processes", "Imaging"]),
-        .executableTarget(name: "appjudge", dependencies: ["Runner"]),
+        // The command line: arguments, printing, progress, exit codes, benchmark entry points.
+        .target(
+            name: "Commands",
+            dependencies: ["Engine", "Scoring", "HTTP", "JSON", "DevTools", "Desktop", "Perception", "Sandbox", "Judge", "Suite", "Reports", "Processes", "Imaging"]),
+        .executableTarget(name: "appjudge", dependencies: ["Commands"]),
 
         .target(name: "TestSupport", dependencies: ["Imaging", "Desktop", "Processes", "HTTP", "JSON", "CSystem"], path: "Tests/TestSupport"),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"]),
@@ -46,10 +51,10 @@ let package = Package(
         .testTarget(name: "SuiteTests", dependencies: ["Suite", "TestSupport"]),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "Suite", "Processes", "TestSupport"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring"]),
-        .testTarget(name: "SuiteRunTests", dependencies: ["Runner", "Reports", "Judge", "Suite", "Sandbox", "Processes", "TestSupport"]),
+        .testTarget(name: "SuiteRunTests", dependencies: ["Engine", "Commands", "Reports", "Judge", "Suite", "Sandbox", "Processes", "TestSupport"]),
         .testTarget(name: "ModelTests", dependencies: ["Judge", "HTTP", "JSON", "Suite", "Imaging", "Perception", "TestSupport"]),
         .testTarget(name: "JudgeTests", dependencies: ["Judge", "Perception", "Suite", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Judge", "Suite", "Imaging", "Perception", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Runner", "Reports", "Suite", "Judge", "HTTP", "JSON", "Imaging", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Engine", "Reports", "Suite", "Judge", "HTTP", "JSON", "Imaging", "TestSupport"]),
     ]
 )

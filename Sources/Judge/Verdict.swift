@@ -19,6 +19,14 @@ public enum Outcome: String, Sendable, Codable, CaseIterable {
     case crashed
     /// AppJudge itself failed (display, browser, OCR); the cases are not the app's fault.
     case infraError = "infra_error"
+    /// Not evaluated: a suite run's generator has no repository for the task.
+    case skipped
+
+    /// Not the app's doing: left out of lenient scores and reported apart.
+    public var isNotTheApps: Bool { self == .infraError || self == .skipped }
+
+    /// How an evaluation can end (all but `skipped`, which only a suite run gives a pair).
+    public static var ofEvaluations: [Outcome] { allCases.filter { $0 != .skipped } }
 }
 
 public enum Verdict: String, Sendable, Codable, CaseIterable {

@@ -88,7 +88,7 @@ public enum MarkdownSummary {
             ["pass", "flaky", "fail", "uncertain", "error", "skipped"].map { "\(f.cases[$0] ?? 0)" }.joined(separator: " | ")
         }
         func notEvaluated(_ f: SuiteSummary.Figures) -> String {
-            let parts = PairOutcome.allCases.filter { $0 != .evaluated && (f.outcomes[$0.rawValue] ?? 0) > 0 }
+            let parts = Outcome.allCases.filter { $0 != .evaluated && (f.outcomes[$0.rawValue] ?? 0) > 0 }
                 .map { "\($0.rawValue) \(f.outcomes[$0.rawValue]!)" }
             return parts.isEmpty ? "-" : parts.joined(separator: ", ")
         }
@@ -135,4 +135,9 @@ public enum MarkdownSummary {
         lines.append("strict counts every case of every pair (not run = not passed); lenient counts only decided cases of the pairs the app is answerable for.")
         return lines.joined(separator: "\n") + "\n"
     }
+}
+
+extension String {
+    /// The string with spaces after it up to `width` characters, for columns of plain text.
+    public func padded(to width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
 }

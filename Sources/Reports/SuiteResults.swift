@@ -1,26 +1,6 @@
 import Foundation
 import Judge
 
-/// How one task x repository pair of a suite run ended: an evaluation's `Outcome`, or
-/// `skipped` when the generator has no repository for the task. Same strings as `Outcome`.
-public enum PairOutcome: String, Sendable, Codable, CaseIterable {
-    case evaluated
-    case buildFailed = "build_failed"
-    case launchFailed = "launch_failed"
-    case notReady = "not_ready"
-    case crashed
-    case infraError = "infra_error"
-    case skipped
-
-    public init(_ outcome: Outcome) {
-        // Every Outcome has a case of the same name here.
-        self = PairOutcome(rawValue: outcome.rawValue)!
-    }
-
-    /// Not the app's doing: left out of lenient scores and reported apart.
-    public var isNotTheApps: Bool { self == .infraError || self == .skipped }
-}
-
 /// One case of a pair as the suite reports it.
 public struct PairCase: Sendable, Codable, Equatable {
     public var id: String
@@ -69,7 +49,7 @@ public struct PairResult: Sendable, Codable, Equatable {
     public var task: String
     public var scenario: String
     public var repository: String
-    public var outcome: PairOutcome
+    public var outcome: Outcome
     public var reason: String?
     public var cases: [PairCase]
     /// Evaluations of the whole pair: 1, or more after infrastructure errors with `--retry-infra`.
@@ -79,7 +59,7 @@ public struct PairResult: Sendable, Codable, Equatable {
     public var report: String?
 
     public init(
-        generator: String, task: String, scenario: String, repository: String, outcome: PairOutcome, reason: String?, cases: [PairCase],
+        generator: String, task: String, scenario: String, repository: String, outcome: Outcome, reason: String?, cases: [PairCase],
         attempts: Int = 1, seconds: Double = 0, report: String? = nil
     ) {
         self.generator = generator

@@ -26,7 +26,7 @@ public struct SuiteSummary: Sendable, Codable, Equatable {
             var cases = Dictionary(uniqueKeysWithValues: (Verdict.allCases.map(\.rawValue) + ["flaky"]).map { ($0, 0) })
             for c in results.flatMap(\.cases) { cases[c.bucket, default: 0] += 1 }
             self.cases = cases
-            var outcomes = Dictionary(uniqueKeysWithValues: PairOutcome.allCases.map { ($0.rawValue, 0) })
+            var outcomes = Dictionary(uniqueKeysWithValues: Outcome.allCases.map { ($0.rawValue, 0) })
             for r in results { outcomes[r.outcome.rawValue, default: 0] += 1 }
             self.outcomes = outcomes
         }
@@ -43,7 +43,7 @@ public struct SuiteSummary: Sendable, Codable, Equatable {
     public struct Problem: Sendable, Codable, Equatable {
         public var generator: String
         public var task: String
-        public var outcome: PairOutcome
+        public var outcome: Outcome
         public var reason: String
     }
 

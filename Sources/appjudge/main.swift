@@ -1,4 +1,4 @@
 import Foundation
-import Runner
+import Commands
 
 exit(AppJudgeCLI.main(CommandLine.arguments))

@@ -3,7 +3,8 @@ import FoundationXML
 import Judge
 import Processes
 import Reports
-@testable import Runner
+@testable import Commands
+@testable import Engine
 import Sandbox
 import Suite
 import TestSupport
@@ -156,8 +157,8 @@ struct SuiteRunTests {
         #expect(a == b)
     }
 
-    @Test(arguments: [(1, PairOutcome.infraError, 2), (2, .evaluated, 3)])
-    func infrastructureErrorsAreTriedAgainUpToK(retryInfra: Int, outcome: PairOutcome, attempts: Int) throws {
+    @Test(arguments: [(1, Outcome.infraError, 2), (2, .evaluated, 3)])
+    func infrastructureErrorsAreTriedAgainUpToK(retryInfra: Int, outcome: Outcome, attempts: Int) throws {
         let (root, run, generators) = try layout()
         defer { try? FileManager.default.removeItem(at: root) }
         // AppJudge's browser fails twice, then works.
@@ -278,7 +279,7 @@ struct SuiteInputTests {
         (["--tasks", "t", "--repos", "r", "--shard", "1/2"], "unknown option '--shard' for suite. Run 'appjudge --help' for usage."),
     ])
     func optionsAreChecked(arguments: [String], message: String) {
-        #expect(throws: AppJudgeCLI.Problem.self) { try AppJudgeCLI.parseSuite(arguments) }
+        #expect(throws: Problem.self) { try AppJudgeCLI.parseSuite(arguments) }
         do {
             _ = try AppJudgeCLI.parseSuite(arguments)
         } catch {

@@ -7,13 +7,12 @@ import Suite
 
 /// Writing cases into a task: scripts exported from the agent's trajectories, and new cases
 /// proposed by a model. Both leave existing cases alone unless asked to replace them.
-enum CaseTools {
-    typealias Problem = AppJudgeCLI.Problem
+public enum CaseTools {
 
     /// Turns the trajectories of `report` into scripts for the task's cases. A trajectory is
     /// exported only when its verdict was pass or fail and it holds at least one check, so
     /// every exported script can fail. Returns the ids written and why others were not.
-    static func export(report file: URL, into task: LoadedTask, only: Set<String>, replace: Bool) throws(Problem) -> (TaskSpec, [String], [String]) {
+    public static func export(report file: URL, into task: LoadedTask, only: Set<String>, replace: Bool) throws(Problem) -> (TaskSpec, [String], [String]) {
         guard let data = FileManager.default.contents(atPath: file.path) else {
             throw Problem("\(file.path): cannot be read; give the report.json of a run made with --judge llm.")
         }
@@ -54,7 +53,7 @@ enum CaseTools {
     /// task.json with `spec`'s cases, written over `original` so that everything else stays
     /// as its author wrote it: fields in their order, untouched cases as they were.
     /// `rescripted` names the cases whose script is new.
-    static func file(_ spec: TaskSpec, original: Data, rescripted: Set<String> = []) throws -> Data {
+    public static func file(_ spec: TaskSpec, original: Data, rescripted: Set<String> = []) throws -> Data {
         guard let root = JSONValue.parse(original), let old = root["cases"]?.array else {
             throw Problem("task.json changed while cases were written; run again.", code: ExitCode.infrastructure)
         }
@@ -77,14 +76,14 @@ enum CaseTools {
         return Data((root.setting("cases", to: .array(cases)).pretty(broken: ["cases", "features", "script"]) + "\n").utf8)
     }
 
-    static let generationPrompt = """
+    public static let generationPrompt = """
         You write acceptance test cases for an application, from its requirement. Each case checks \
         one behaviour a user can see, says in plain language what to do and what must be seen, and \
         names the feature it covers. Cover every feature; include edge cases (empty input, limits, \
         persistence) where the requirement implies them. Answer with the propose_cases tool.
         """
 
-    static let proposeTool = ToolSpec(
+    public static let proposeTool = ToolSpec(
         name: "propose_cases", description: "The proposed test cases.",
         parameters: [
             "type": "object",
@@ -107,7 +106,7 @@ enum CaseTools {
 
     /// Asks the model for 8-20 cases covering every feature. An invalid proposal is answered
     /// with what is wrong once; a second invalid one is an error.
-    static func generate(task: LoadedTask, client: ModelClient, replace: Bool) throws(Problem) -> (TaskSpec, [TestCase], TokenUsage) {
+    public static func generate(task: LoadedTask, client: ModelClient, replace: Bool) throws(Problem) -> (TaskSpec, [TestCase], TokenUsage) {
         var spec = task.spec
         guard !spec.features.isEmpty else {
             throw Problem(
@@ -157,7 +156,7 @@ enum CaseTools {
     }
 
     /// The proposal as cases, or what is wrong with it.
-    static func check(_ arguments: JSONValue?, spec: TaskSpec, kept: [TestCase]) -> Result<[TestCase], Rejection> {
+    public static func check(_ arguments: JSONValue?, spec: TaskSpec, kept: [TestCase]) -> Result<[TestCase], Rejection> {
         guard let items = arguments?["cases"]?.array else { return .failure(Rejection(description: "propose_cases needs a list \"cases\"")) }
         guard (8...20).contains(items.count) else { return .failure(Rejection(description: "\(items.count) cases were proposed; propose 8 to 20")) }
         let features = Set(spec.features.map(\.id))
@@ -184,11 +183,11 @@ enum CaseTools {
     }
 
     /// What is wrong with a proposal, as the model is told.
-    struct Rejection: Error, CustomStringConvertible {
-        var description: String
+    public struct Rejection: Error, CustomStringConvertible {
+        public var description: String
     }
 }
 
 extension ModelError {
-    var isInput: Bool { if case .rejected = self { true } else { false } }
+    public var isInput: Bool { if case .rejected = self { true } else { false } }
 }

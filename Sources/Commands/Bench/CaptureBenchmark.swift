@@ -1,4 +1,5 @@
 import Desktop
+import Engine
 import Foundation
 import Imaging
 import Perception

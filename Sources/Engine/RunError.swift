@@ -23,8 +23,19 @@ public enum RunError: Error, CustomStringConvertible, Sendable {
         }
     }
 
-    init(_ error: SandboxError) {
+    public init(_ error: SandboxError) {
         self = error.isInputError ? .input(error.description) : .infrastructure(error.description)
+    }
+}
+
+/// Why a command cannot go on: one sentence for the user and the exit code to return (bad
+/// input by default).
+public struct Problem: Error, Sendable {
+    public var message: String
+    public var code: Int32
+    public init(_ message: String, code: Int32 = ExitCode.badInput) {
+        self.message = message
+        self.code = code
     }
 }
 

@@ -7,17 +7,24 @@ import Sandbox
 /// capture, xdo for input, its own OCR engine and, for web apps, its own browser kept warm
 /// between cases. Cases on different stations never share a screen, a pointer, a keyboard focus
 /// or a browser.
-final class Station: @unchecked Sendable {
-    let xvfb: Xvfb
-    let display: XDisplay
-    let input: XdoInput
-    let ocr: TesseractOCR
+public final class Station: @unchecked Sendable {
+    public let xvfb: Xvfb
+    public let display: XDisplay
+    public let input: XdoInput
+    public let ocr: TesseractOCR
     /// What a browser needs to be started (web apps only).
-    struct BrowserSetup: Sendable {
-        var support: URL
-        var etc: URL
-        var limits: ResourceLimits
-        var log: String
+    public struct BrowserSetup: Sendable {
+        public var support: URL
+        public var etc: URL
+        public var limits: ResourceLimits
+        public var log: String
+
+        public init(support: URL, etc: URL, limits: ResourceLimits, log: String) {
+            self.support = support
+            self.etc = etc
+            self.limits = limits
+            self.log = log
+        }
     }
     private let browserSetup: BrowserSetup?
     private var browser: BrowserJail?
@@ -26,7 +33,7 @@ final class Station: @unchecked Sendable {
     /// The next case's page, being made off the screen while the current case runs.
     private var spare: SparePage?
 
-    init(width: Int, height: Int, log: String, browser: BrowserSetup? = nil) throws {
+    public init(width: Int, height: Int, log: String, browser: BrowserSetup? = nil) throws {
         xvfb = try Xvfb(width: width, height: height, log: log)
         browserSetup = browser
         do {
@@ -49,7 +56,7 @@ final class Station: @unchecked Sendable {
 
     /// A station with a browser of its own outside any evaluation (the benchmarks): its
     /// sandbox's /etc files live in a temporary folder removed with the station.
-    convenience init(width: Int, height: Int, home: URL) throws {
+    public convenience init(width: Int, height: Int, home: URL) throws {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("appjudge-station-\(UUID().uuidString.prefix(8).lowercased())")
         try Jail.writeEtc(to: scratch.appendingPathComponent("etc"))
         do {
@@ -68,7 +75,7 @@ final class Station: @unchecked Sendable {
     private var scratchFolder: URL?
 
     /// The worker's browser, started (again, if it died) when needed.
-    func liveBrowser() throws(SandboxError) -> BrowserJail {
+    public func liveBrowser() throws(SandboxError) -> BrowserJail {
         lock.lock()
         defer { lock.unlock() }
         if let browser, browser.isRunning { return browser }
@@ -83,7 +90,7 @@ final class Station: @unchecked Sendable {
 
     /// Starts making the next case's page (a fresh context, its window off the screen) while
     /// this case runs, so the next case starts without waiting for a window.
-    func prepareNextPage() {
+    public func prepareNextPage() {
         lock.lock()
         defer { lock.unlock() }
         guard spare == nil, let browser, browser.isRunning else { return }
@@ -92,7 +99,7 @@ final class Station: @unchecked Sendable {
 
     /// A fresh page for a case, on the screen: the one made in advance when there is one (from
     /// the browser still running), else a new one.
-    func takePage() throws -> (BrowserJail, BrowserPage) {
+    public func takePage() throws -> (BrowserJail, BrowserPage) {
         let browser = try liveBrowser()
         lock.lock()
         let waiting = spare
@@ -106,7 +113,7 @@ final class Station: @unchecked Sendable {
     }
 
     /// Closes the browser (and a page made for it in advance): the next case starts a fresh one.
-    func discardBrowser() {
+    public func discardBrowser() {
         lock.lock()
         defer { lock.unlock() }
         if let waiting = spare, let made = waiting.page() { waiting.browser.closePage(made) }
@@ -117,7 +124,7 @@ final class Station: @unchecked Sendable {
 
     /// A port of its own for each case's app, so nothing of the last case's connections (a
     /// socket still closing) stands in the way of the next server.
-    func nextPort() -> Int {
+    public func nextPort() -> Int {
         lock.lock()
         defer { lock.unlock() }
         cases += 1
@@ -125,7 +132,7 @@ final class Station: @unchecked Sendable {
     }
 
     /// Closes the browser and the connections before the server goes, then stops the server.
-    func close() {
+    public func close() {
         discardBrowser()
         input.close()
         display.close()
@@ -136,11 +143,11 @@ final class Station: @unchecked Sendable {
 
 /// A page being made on a thread of its own; `page()` waits for it (nil if it failed).
 private final class SparePage: @unchecked Sendable {
-    let browser: BrowserJail
+    public let browser: BrowserJail
     private var made: BrowserPage?
     private let done = DispatchSemaphore(value: 0)
 
-    init(browser: BrowserJail) {
+    public init(browser: BrowserJail) {
         self.browser = browser
         Thread.detachNewThread { [self] in
             made = try? browser.prepareSparePage()
@@ -148,7 +155,7 @@ private final class SparePage: @unchecked Sendable {
         }
     }
 
-    func page() -> BrowserPage? {
+    public func page() -> BrowserPage? {
         done.wait()
         done.signal()  // a second call returns at once
         return made

@@ -187,7 +187,7 @@ public final class SuiteRunner: @unchecked Sendable {
         if let report {
             result = PairResult(
                 generator: generator.name, task: spec.id, scenario: spec.scenario.rawValue, repository: repository.path,
-                outcome: PairOutcome(report.outcome), reason: report.outcomeReason,
+                outcome: report.outcome, reason: report.outcomeReason,
                 cases: report.cases.map { c in
                     PairCase(
                         id: c.id, verdict: c.verdict, reason: c.reason, weight: weights[c.id] ?? 1,
@@ -197,7 +197,7 @@ public final class SuiteRunner: @unchecked Sendable {
         } else {
             let error = failure ?? .infrastructure("The evaluation ended without a report.")
             // An input error here is the repository's (not a folder AppJudge can copy, say): the app is answerable.
-            let outcome: PairOutcome = if case .input = error { .buildFailed } else { .infraError }
+            let outcome: Outcome = if case .input = error { .buildFailed } else { .infraError }
             result = PairResult(
                 generator: generator.name, task: spec.id, scenario: spec.scenario.rawValue, repository: repository.path, outcome: outcome,
                 reason: error.description,

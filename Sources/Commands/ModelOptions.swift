@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import HTTP
 import Judge
@@ -10,7 +11,6 @@ enum ModelOptions {
         "judge", "votes", "replay", "max-steps", "max-case-seconds", "max-case-tokens", "max-case-usd", "max-task-tokens", "max-task-usd",
     ]
 
-    typealias Problem = AppJudgeCLI.Problem
 
     /// Provider, model, endpoint and key. Keys come only from the environment, so they never
     /// appear in a command line, a shell history or a process listing.

@@ -30,10 +30,10 @@ public struct SuiteLock: Sendable, Codable, Equatable {
     }
 
     /// The start time of a process in clock ticks since boot (/proc/PID/stat field 22).
-    static func startTime(_ pid: Int32) -> UInt64? { stat(pid)?.start }
+    public static func startTime(_ pid: Int32) -> UInt64? { stat(pid)?.start }
 
     /// State (field 3) and start time (field 22) of /proc/PID/stat.
-    static func stat(_ pid: Int32) -> (state: Character, start: UInt64)? {
+    public static func stat(_ pid: Int32) -> (state: Character, start: UInt64)? {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else { return nil }
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         // Fields after the command start at field 3 (state); field 22 is at index 19.
@@ -43,6 +43,37 @@ public struct SuiteLock: Sendable, Codable, Equatable {
 }
 
 /// Removes what a killed suite run left: its processes, control groups and work folder.
+extension SuiteLock {
+    /// Holds `run` for this process: refuses while a live process holds it, sweeps what a killed
+    /// holder left (its tag is kept, so what it left is found again on a later resume), then
+    /// writes the lock, makes the work folder and points TMPDIR and APPJUDGE_RUN_TAG at them so
+    /// every workspace, browser profile and control group of this run carries the tag.
+    public static func hold(_ run: URL) throws(Problem) -> (lock: SuiteLock, swept: SuiteSweep.Swept?) {
+        let lockFile = file(in: run)
+        var tag: String?
+        var swept: SuiteSweep.Swept?
+        if let data = FileManager.default.contents(atPath: lockFile.path), let old = try? JSONDecoder().decode(SuiteLock.self, from: data) {
+            if old.isHeld {
+                throw Problem("\(run.path) is being run by process \(old.pid); wait for it to end or stop it before resuming.")
+            }
+            swept = SuiteSweep.sweep(old)
+            tag = old.tag
+        }
+        let base = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        let lock = current(tag: tag, base: base)
+        do {
+            try FileManager.default.createDirectory(atPath: lock.workFolder, withIntermediateDirectories: true)
+            try AtomicFile.write(try JSONEncoder.report.encode(lock), to: lockFile)
+        } catch {
+            throw Problem(
+                "cannot prepare the run folder \(run.path) or the work folder \(lock.workFolder): \(error.localizedDescription)", code: ExitCode.infrastructure)
+        }
+        setenv("TMPDIR", lock.workFolder, 1)
+        setenv("APPJUDGE_RUN_TAG", lock.tag, 1)
+        return (lock, swept)
+    }
+}
+
 public enum SuiteSweep {
     public struct Swept: Sendable, Equatable {
         public var processes = 0

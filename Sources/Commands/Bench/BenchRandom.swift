@@ -1,3 +1,4 @@
+import Engine
 import Scoring
 
 /// The seeded draws the benchmark generators make (pages, Tk windows): the same seed gives the

@@ -469,6 +469,16 @@ public final class Evaluation: @unchecked Sendable {
     }
 }
 
+/// The default name of a run: its start time in UTC, `yyyyMMdd-HHmmss`.
+public enum RunName {
+    public static func now() -> String {
+        let f = DateFormatter()
+        f.dateFormat = "yyyyMMdd-HHmmss"
+        f.timeZone = TimeZone(identifier: "UTC")
+        return f.string(from: Date())
+    }
+}
+
 public enum AppJudgeVersion {
     public static let current = "0.1.0"
 }

@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 
 /// One seeded, randomly styled page of the perception benchmark.

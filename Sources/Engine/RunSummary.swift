@@ -3,8 +3,8 @@ import Judge
 import Reports
 
 /// The scores of a run's tasks together: per task, and per scenario as the mean of its tasks.
-struct RunSummary {
-    struct Row {
+public struct RunSummary {
+    public struct Row {
         var id: String
         var scenario: String
         var functional: TaskReport.Score?
@@ -12,16 +12,16 @@ struct RunSummary {
         var outcome: Outcome
     }
 
-    var rows: [Row]
+    public var rows: [Row]
 
-    init(_ reports: [TaskReport]) {
+    public init(_ reports: [TaskReport]) {
         rows = reports.map { r in
             Row(id: r.task.id, scenario: r.task.scenario, functional: r.scores?.functional, visual: r.scores?.visual, outcome: r.outcome)
         }
     }
 
     /// Mean strict and lenient figures of the scores picked from each row, with how many rows had one.
-    static func mean(_ scores: [TaskReport.Score?]) -> (strict: Double, lenient: Double?, tasks: Int)? {
+    public static func mean(_ scores: [TaskReport.Score?]) -> (strict: Double, lenient: Double?, tasks: Int)? {
         let present = scores.compactMap { $0 }
         guard !present.isEmpty else { return nil }
         let lenient = present.compactMap(\.lenient)
@@ -31,14 +31,14 @@ struct RunSummary {
         )
     }
 
-    var scenarios: [(String, functional: (strict: Double, lenient: Double?, tasks: Int)?, visual: (strict: Double, lenient: Double?, tasks: Int)?)] {
+    public var scenarios: [(String, functional: (strict: Double, lenient: Double?, tasks: Int)?, visual: (strict: Double, lenient: Double?, tasks: Int)?)] {
         Dictionary(grouping: rows, by: \.scenario).keys.sorted().map { s in
             let chosen = rows.filter { $0.scenario == s }
             return (s, Self.mean(chosen.map(\.functional)), Self.mean(chosen.map(\.visual)))
         }
     }
 
-    func lines() -> [String] {
+    public func lines() -> [String] {
         func f(_ s: TaskReport.Score?) -> String {
             guard let s else { return "-" }
             return String(format: "%.2f", s.strict) + (s.lenient.map { String(format: " (%.2f)", $0) } ?? "")
@@ -46,20 +46,20 @@ struct RunSummary {
         var out = ["task                     scenario   functional     visual         outcome"]
         for r in rows {
             out.append(
-                "\(AppJudgeCLI.pad(r.id, 24)) \(AppJudgeCLI.pad(r.scenario, 10)) \(AppJudgeCLI.pad(f(r.functional), 14)) \(AppJudgeCLI.pad(f(r.visual), 14)) \(r.outcome.rawValue)"
+                "\(r.id.padded(to: 24)) \(r.scenario.padded(to: 10)) \(f(r.functional).padded(to: 14)) \(f(r.visual).padded(to: 14)) \(r.outcome.rawValue)"
             )
         }
         for (s, fun, vis) in scenarios {
             func m(_ x: (strict: Double, lenient: Double?, tasks: Int)?) -> String {
                 x.map { String(format: "%.2f", $0.strict) + ($0.lenient.map { String(format: " (%.2f)", $0) } ?? "") } ?? "-"
             }
-            out.append("scenario \(AppJudgeCLI.pad(s, 10)) \(rows.filter { $0.scenario == s }.count) task(s): functional \(m(fun)), visual \(m(vis))")
+            out.append("scenario \(s.padded(to: 10)) \(rows.filter { $0.scenario == s }.count) task(s): functional \(m(fun)), visual \(m(vis))")
         }
         out.append("strict counts uncertain, error and skipped cases as not passed; lenient (in brackets) leaves them out")
         return out
     }
 
-    func json() -> Data {
+    public func json() -> Data {
         func score(_ s: TaskReport.Score?) -> Any {
             guard let s else { return NSNull() }
             return [

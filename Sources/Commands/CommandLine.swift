@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import Imaging
 import Judge
@@ -204,17 +205,6 @@ public enum AppJudgeCLI {
             i += 2
         }
         return .success(out)
-    }
-
-    /// Why a command cannot go on: one sentence for the user and the exit code to return
-    /// (bad input by default).
-    struct Problem: Error {
-        var message: String
-        var code: Int32
-        init(_ message: String, code: Int32 = ExitCode.badInput) {
-            self.message = message
-            self.code = code
-        }
     }
 
     /// The exit code of a command that stopped while parsing its options.
@@ -454,14 +444,9 @@ public enum AppJudgeCLI {
         return nil
     }
 
-    static func defaultRunId() -> String {
-        let f = DateFormatter()
-        f.dateFormat = "yyyyMMdd-HHmmss"
-        f.timeZone = TimeZone(identifier: "UTC")
-        return f.string(from: Date())
-    }
+    static func defaultRunId() -> String { RunName.now() }
 
-    static func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+    static func pad(_ s: String, _ n: Int) -> String { s.padded(to: n) }
 
     static func relative(_ path: String) -> String {
         let cwd = FileManager.default.currentDirectoryPath + "/"

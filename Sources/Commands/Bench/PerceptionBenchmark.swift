@@ -1,5 +1,6 @@
 import Desktop
 import DevTools
+import Engine
 import Foundation
 import Imaging
 import JSON

@@ -6,21 +6,21 @@ import Suite
 
 /// A repository copied, installed and built once for an evaluation, ready to be started once
 /// per case.
-final class PreparedApp: @unchecked Sendable {
-    let workspace: Workspace
-    let plan: LaunchPlan
+public final class PreparedApp: @unchecked Sendable {
+    public let workspace: Workspace
+    public let plan: LaunchPlan
     /// The command that starts the app, after the build.
-    let start: String
-    let etc: URL
-    let support: URL
-    let limits: ResourceLimits
-    let build: BuildInfo
+    public let start: String
+    public let etc: URL
+    public let support: URL
+    public let limits: ResourceLimits
+    public let build: BuildInfo
 
     /// Why the app could not be prepared: the evaluation ends as `build_failed`.
-    struct Failure: Error {
-        var reason: String
-        var logTail: String?
-        var build: BuildInfo?
+    public struct Failure: Error {
+        public var reason: String
+        public var logTail: String?
+        public var build: BuildInfo?
     }
 
     private init(workspace: Workspace, plan: LaunchPlan, start: String, etc: URL, support: URL, limits: ResourceLimits, build: BuildInfo) {
@@ -35,7 +35,7 @@ final class PreparedApp: @unchecked Sendable {
 
     /// Plans, copies, installs and builds. App failures come back as `Failure`; AppJudge's own
     /// (a missing tool, an unwritable disk) as `SandboxError`.
-    static func prepare(
+    public static func prepare(
         repository: URL, app: TaskSpec.AppHints, assets: [(source: URL, path: String)] = [], support: URL, limits: ResourceLimits,
         logs: URL, trace: TraceWriter, offline: Bool = false
     ) throws(SandboxError) -> Result<PreparedApp, Failure> {
@@ -100,5 +100,5 @@ final class PreparedApp: @unchecked Sendable {
 
 extension String {
     /// The sentence with its first letter in upper case.
-    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
+    public var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
 }

@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import Judge
 import Reports
@@ -226,12 +227,9 @@ extension AppJudgeCLI {
                 if let written { print("written: \(relative(written.path))") }
             }
             return result.figures.cases > 0 ? ExitCode.allPassed : ExitCode.caseFailed
-        } catch let problem as Problem {
-            printError(problem.message)
-            return ExitCode.badInput
         } catch {
-            printError("\(error)")
-            return ExitCode.infrastructure
+            printError(error.message)
+            return ExitCode.badInput
         }
     }
 
@@ -250,15 +248,17 @@ extension AppJudgeCLI {
             let summary = RunSummary(reports)
             summary.lines().forEach { print($0) }
             let file = run.appendingPathComponent("summary.json")
-            try? AtomicFile.write(summary.json(), to: file)
+            do {
+                try AtomicFile.write(summary.json(), to: file)
+            } catch {
+                printError("cannot write \(file.path): \(error.localizedDescription)")
+                return ExitCode.infrastructure
+            }
             print("written: \(relative(file.path))")
             return ExitCode.allPassed
-        } catch let problem as Problem {
-            printError(problem.message)
-            return ExitCode.badInput
         } catch {
-            printError("\(error)")
-            return ExitCode.infrastructure
+            printError(error.message)
+            return ExitCode.badInput
         }
     }
 

@@ -10,20 +10,19 @@ import Scoring
 /// How undecided answers count: a label `uncertain` leaves its case out (there is nothing to
 /// agree with); a verdict that is not pass or fail (uncertain, error, skipped) counts as fail,
 /// since the judge did not vouch for the feature. Both are counted in the report.
-enum Calibration {
-    typealias Problem = AppJudgeCLI.Problem
+public enum Calibration {
 
     /// One row of a `task,case,<column>` file.
-    struct Row {
-        var task: String
-        var caseId: String
-        var value: String
-        var line: Int
+    public struct Row {
+        public var task: String
+        public var caseId: String
+        public var value: String
+        public var line: Int
     }
 
     /// Reads `task,case,<column>` rows (a header first); `accept` maps a cell to its canonical
     /// value, nil for a cell it refuses (`expected` says what it takes).
-    static func rows(_ file: URL, column: String, expected: String, accept: (String) -> String?) throws(Problem) -> [Row] {
+    public static func rows(_ file: URL, column: String, expected: String, accept: (String) -> String?) throws(Problem) -> [Row] {
         guard let text = try? String(contentsOf: file, encoding: .utf8) else {
             throw Problem("\(file.path): cannot be read; give a CSV file of task,case,\(column) rows.")
         }
@@ -54,7 +53,7 @@ enum Calibration {
     }
 
     /// Labels: pass or fail (1/0, yes/no, true/false), or uncertain.
-    static func labels(_ file: URL) throws(Problem) -> [Row] {
+    public static func labels(_ file: URL) throws(Problem) -> [Row] {
         try rows(file, column: "label", expected: "pass, fail or uncertain") { cell in
             switch cell {
             case "pass", "1", "yes", "true", "y": "pass"
@@ -67,7 +66,7 @@ enum Calibration {
 
     /// Verdicts of any judge: pass or fail (1/0, yes/no, true/false), or one of AppJudge's
     /// undecided verdicts (uncertain, error, skipped).
-    static func verdicts(_ file: URL) throws(Problem) -> [String: Verdict] {
+    public static func verdicts(_ file: URL) throws(Problem) -> [String: Verdict] {
         let rows = try rows(file, column: "verdict", expected: "pass, fail, uncertain, error or skipped") { cell in
             switch cell {
             case "pass", "1", "yes", "true", "y": "pass"
@@ -80,7 +79,7 @@ enum Calibration {
 
     /// Every report.json under `run`, by task id. A report that cannot be read stops the
     /// calibration with its name: leaving it out would change every figure silently.
-    static func reports(in run: URL) throws(Problem) -> [String: (TaskReport, URL)] {
+    public static func reports(in run: URL) throws(Problem) -> [String: (TaskReport, URL)] {
         guard let walker = FileManager.default.enumerator(at: run, includingPropertiesForKeys: nil) else {
             throw Problem("\(run.path): no such run folder.")
         }
@@ -103,7 +102,7 @@ enum Calibration {
     }
 
     /// The verdicts of a run, keyed task/case.
-    static func verdicts(of reports: [String: (TaskReport, URL)]) -> [String: Verdict] {
+    public static func verdicts(of reports: [String: (TaskReport, URL)]) -> [String: Verdict] {
         var out: [String: Verdict] = [:]
         for (task, (report, _)) in reports {
             for result in report.cases { out["\(task)/\(result.id)"] = result.verdict }
@@ -111,18 +110,18 @@ enum Calibration {
         return out
     }
 
-    struct Result {
-        var figures: CalibrationFigures
+    public struct Result {
+        public var figures: CalibrationFigures
         /// Labelled cases the judge did not decide (uncertain, error, skipped): counted as fail.
-        var undecided: Int
+        public var undecided: Int
         /// Cases labelled uncertain: left out.
-        var uncertainLabels: Int
+        public var uncertainLabels: Int
         /// Labels with no verdict.
-        var unmatched: [String]
-        var tasks: [(id: String, judge: Double, human: Double, cases: Int)]
+        public var unmatched: [String]
+        public var tasks: [(id: String, judge: Double, human: Double, cases: Int)]
     }
 
-    static func compare(_ labels: [Row], _ verdicts: [String: Verdict]) -> Result {
+    public static func compare(_ labels: [Row], _ verdicts: [String: Verdict]) -> Result {
         var unmatched: [String] = [], undecided = 0, uncertain = 0
         var perTask: [String: [(judge: Bool, label: Bool)]] = [:]
         for label in labels {
@@ -144,11 +143,11 @@ enum Calibration {
         return Result(figures: CalibrationFigures(pairs: perTask), undecided: undecided, uncertainLabels: uncertain, unmatched: unmatched, tasks: tasks)
     }
 
-    static func rounded(_ v: Double?) -> Any { v.map { ($0 * 10000).rounded() / 10000 } ?? NSNull() }
+    public static func rounded(_ v: Double?) -> Any { v.map { ($0 * 10000).rounded() / 10000 } ?? NSNull() }
 
     /// The figures as one JSON object: each figure, its interval (`<figure>_ci`: [low, high]),
     /// the confusion table and how undecided answers were counted.
-    static func object(_ r: Result, judges: [String]) -> [String: Any] {
+    public static func object(_ r: Result, judges: [String]) -> [String: Any] {
         let f = r.figures
         func ci(_ e: Estimate) -> Any { e.low.map { [rounded($0), rounded(e.high)] } ?? NSNull() }
         return [
@@ -169,14 +168,14 @@ enum Calibration {
         ]
     }
 
-    static func json(_ r: Result, judges: [String], pretty: Bool = true) -> Data {
+    public static func json(_ r: Result, judges: [String], pretty: Bool = true) -> Data {
         (try? JSONSerialization.data(withJSONObject: object(r, judges: judges), options: pretty ? [.prettyPrinted, .sortedKeys] : [.sortedKeys]))
             ?? Data()
     }
 
     /// The figures for a person: per task, then each figure with its interval, the confusion
     /// table, and how undecided answers were counted.
-    static func lines(_ r: Result) -> [String] {
+    public static func lines(_ r: Result) -> [String] {
         func f(_ v: Double?) -> String { v.map { String(format: "%.3f", $0) } ?? "n/a" }
         func e(_ x: Estimate) -> String { f(x.value) + (x.low.map { " [\(f($0)), \(f(x.high))]" } ?? "") }
         var out = ["\(pad("task", 24)) \(pad("cases", 6)) \(pad("judge", 7)) human"]
@@ -200,5 +199,5 @@ enum Calibration {
         return out
     }
 
-    private static func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+    private static func pad(_ s: String, _ n: Int) -> String { s.padded(to: n) }
 }

@@ -9,12 +9,12 @@ import Sandbox
 
 /// Why a launched app did not become ready. `infrastructure` is AppJudge's fault (the browser
 /// would not start); the others are the app's.
-enum LaunchProblem: Error, CustomStringConvertible {
+public enum LaunchProblem: Error, CustomStringConvertible {
     case launchFailed(String)
     case notReady(String)
     case infrastructure(String)
 
-    var outcome: Outcome {
+    public var outcome: Outcome {
         switch self {
         case .launchFailed: .launchFailed
         case .notReady: .notReady
@@ -22,7 +22,7 @@ enum LaunchProblem: Error, CustomStringConvertible {
         }
     }
 
-    var description: String {
+    public var description: String {
         switch self {
         case .launchFailed(let why), .notReady(let why), .infrastructure(let why): why
         }
@@ -31,15 +31,15 @@ enum LaunchProblem: Error, CustomStringConvertible {
 
 /// One case's instance of a prepared app on one station: a fresh copy of the built app in a
 /// fresh sandbox, its own control group, and for a web app its own browser profile.
-final class SandboxedApp: AppSession, @unchecked Sendable {
-    let prepared: PreparedApp
-    let station: Station
-    let caseName: String
-    let log: String
+public final class SandboxedApp: AppSession, @unchecked Sendable {
+    public let prepared: PreparedApp
+    public let station: Station
+    public let caseName: String
+    public let log: String
     /// Seconds the browser may take to show a page once the server is ready.
-    let browserTimeout: Double
-    var screen: any FrameSource { station.display }
-    var input: any InputDevice { station.input }
+    public let browserTimeout: Double
+    public var screen: any FrameSource { station.display }
+    public var input: any InputDevice { station.input }
 
     private var process: ChildProcess?
     private var group: ControlGroup?
@@ -51,7 +51,7 @@ final class SandboxedApp: AppSession, @unchecked Sendable {
     /// The web app's page in the worker's browser, once open.
     private var page: (browser: BrowserJail, page: BrowserPage)?
     /// The page's structure, read over DevTools (web apps).
-    private(set) var structure: (any StructureSource)?
+    public private(set) var structure: (any StructureSource)?
     /// Seconds each part of the last launch took, for the trace: the sandbox, the page's
     /// window, the app until it answered, the page's load, its first paint.
     private(set) var launchTimes: [(String, Double)] = []
@@ -63,7 +63,7 @@ final class SandboxedApp: AppSession, @unchecked Sendable {
         launchedAt = now
     }
 
-    init(prepared: PreparedApp, station: Station, caseName: String, log: String, browserTimeout: Double) {
+    public init(prepared: PreparedApp, station: Station, caseName: String, log: String, browserTimeout: Double) {
         self.prepared = prepared
         self.station = station
         self.caseName = caseName
@@ -74,7 +74,7 @@ final class SandboxedApp: AppSession, @unchecked Sendable {
     private var isWeb: Bool { prepared.plan.kind == .web }
 
     /// Starts the sandbox. Throws only for AppJudge's own faults.
-    func launch() throws(SandboxError) {
+    public func launch() throws(SandboxError) {
         launchTimes = []
         launchedAt = Date()
         let instance = try prepared.workspace.instance(named: caseName)
@@ -119,7 +119,7 @@ final class SandboxedApp: AppSession, @unchecked Sendable {
     }
 
     /// Waits until the app is ready to be tested; returns why not otherwise.
-    func waitUntilReady() -> LaunchProblem? {
+    public func waitUntilReady() -> LaunchProblem? {
         isWeb ? waitForWebApp() : waitForWindow()
     }
 
@@ -240,7 +240,7 @@ final class SandboxedApp: AppSession, @unchecked Sendable {
     }
 
     /// A browser reload, or for a desktop app a fresh launch.
-    func reload() throws {
+    public func reload() throws {
         if isWeb {
             try station.input.key("F5")
             return
@@ -250,7 +250,7 @@ final class SandboxedApp: AppSession, @unchecked Sendable {
         if let problem = waitUntilReady() { throw problem }
     }
 
-    func exitDescription() -> String? {
+    public func exitDescription() -> String? {
         if let stoppedForSize { return stoppedForSize }
         if let over = disk?.exceeded() {
             stoppedForSize = "AppJudge stopped the app: \(over)"
@@ -292,7 +292,7 @@ final class SandboxedApp: AppSession, @unchecked Sendable {
     }
 
     /// Why the page can no longer be shown when AppJudge's own browser ended: its fault, not the app's.
-    func browserEnded() -> String? {
+    public func browserEnded() -> String? {
         guard let page, let ending = page.browser.ending else { return nil }
         return "AppJudge's browser showing the app ended (\(ending))"
     }
@@ -300,7 +300,7 @@ final class SandboxedApp: AppSession, @unchecked Sendable {
     /// Kills the sandbox and everything in its control group at once (its state is
     /// disposable), then waits, bounded, until its windows have left the screen, so the next
     /// instance's readiness check cannot mistake the old window for the new one.
-    func close() {
+    public func close() {
         // The page first: its connections close from the browser's side, then the server goes.
         if let page { page.browser.closePage(page.page) }
         page = nil
@@ -323,7 +323,7 @@ final class SandboxedApp: AppSession, @unchecked Sendable {
 
 extension Image {
     /// True when every pixel has the same colour (sampled): a blank screen.
-    var isUniform: Bool {
+    public var isUniform: Bool {
         guard pixels.count >= 4 else { return true }
         let first = (pixels[0], pixels[1], pixels[2])
         var i = 0
