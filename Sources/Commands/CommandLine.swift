@@ -83,7 +83,8 @@ public enum AppJudgeCLI {
           appjudge suite --tasks DIR --repos [NAME=]DIR [--repos ...] [--task-ids A,B] [--jobs N]
                        [--workers N] [--out RUN] [--retry-infra K] [--retries K]
                        [--min-score X] [--fail-on fail,uncertain,error] [--offline]
-                       [--start-timeout S] [--judge llm --model NAME ...as for run]
+                       [--start-timeout S] [--shard K/N [--durations RUN]]
+                       [--judge llm --model NAME ...as for run]
           appjudge suite --resume RUN [--jobs N] [--min-score X] [--fail-on ...]
               Evaluate every task of DIR (or those of --task-ids) on every generator: each
               --repos folder holds one repository folder per task id (the generator's name is
@@ -98,9 +99,17 @@ public enum AppJudgeCLI {
               --min-score X    gate: every generator's strict score must be at least X
               --fail-on V      gate: no case may end with these verdicts (error also counts
                                an app that did not build or come up)
+              --shard K/N      evaluate only shard K of N: every machine deals the pairs to
+                               shards the same way, balanced by case counts, or by the
+                               pairs' durations in an earlier RUN with --durations RUN
               Exit codes: 0 gate passed, 1 gate failed, 2 bad input, 3 a pair ended in
               AppJudge's own error (infra_error) or an output could not be written,
               130 interrupted (resume it).
+          appjudge merge --out RUN SHARD_RUN...
+              Join the shards of one suite run into RUN: one run.json, summary.json,
+              summary.md, summary.html and junit.xml, gated as the shards were asked to be.
+              Refuses shards of different tasks, AppJudge versions or judge settings, and
+              names the pairs without a result when a shard is missing. Exit codes as suite.
           appjudge diff RUN_A RUN_B [--html FILE]
               Compare two suite runs: cases whose verdict flipped, strict score changes per
               task and per scenario; --html writes a page with both runs' evidence frames side
@@ -158,6 +167,8 @@ public enum AppJudgeCLI {
             return suite(args)
         case "diff":
             return diff(args)
+        case "merge":
+            return merge(args)
         case "ocr":
             return ocr(args)
         default:

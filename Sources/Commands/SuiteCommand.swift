@@ -68,6 +68,7 @@ extension AppJudgeCLI {
         let runner = SuiteRunner(
             run: run, tasks: plan.tasks, generators: plan.generators, evaluator: EnginePairEvaluator(template: template, interrupt: interrupt),
             interrupt: interrupt)
+        runner.only = plan.pairs
         runner.jobs = plan.jobs
         runner.retryInfra = plan.manifest.retryInfra
         runner.retries = plan.manifest.retries
@@ -96,7 +97,14 @@ extension AppJudgeCLI {
             printError(error)
             return ExitCode.infrastructure
         }
-        let summary = outcome.summary
+        // A resumed run keeps the gate it was started with unless one is given now.
+        let gate = SuiteGate(
+            minScore: parsed.minScore ?? plan.manifest.minScore, failOn: parsed.failOn.isEmpty ? Set(plan.manifest.failOn) : parsed.failOn)
+        return conclude(outcome.summary, results: results, run: run, gate: gate, interrupted: interrupt.isSet)
+    }
+
+    /// Prints a finished (or stopped) suite run's scores, problems and gate, and returns its exit code.
+    static func conclude(_ summary: SuiteSummary, results: [PairResult], run: URL, gate: SuiteGate, interrupted: Bool) -> Int32 {
         for g in summary.generators {
             print(
                 "\(pad(g.name, 16)) strict \(String(format: "%.2f", g.overall.strict)), lenient \(g.overall.lenient.map { String(format: "%.2f", $0) } ?? "-") over \(g.overall.pairs) pair(s); cases \(["pass", "flaky", "fail", "uncertain", "error", "skipped"].map { "\($0) \(g.overall.cases[$0] ?? 0)" }.joined(separator: ", "))"
@@ -104,21 +112,18 @@ extension AppJudgeCLI {
         }
         for p in summary.problems { print("  \(p.generator)/\(p.task): \(p.outcome.rawValue): \(p.reason)") }
         print("summary: \(relative(run.appendingPathComponent("summary.html").path)), junit: \(relative(run.appendingPathComponent("junit.xml").path))")
-        if interrupt.isSet || summary.unfinished > 0 {
+        if interrupted || summary.unfinished > 0 {
             print("appjudge: \(summary.unfinished) pair(s) unfinished; finish with: appjudge suite --resume \(relative(run.path))")
             // Unfinished without an interrupt: a result could not be written (said above).
-            return interrupt.isSet ? ExitCode.interrupted : ExitCode.infrastructure
+            return interrupted ? ExitCode.interrupted : ExitCode.infrastructure
         }
-        // A resumed run keeps the gate it was started with unless one is given now.
-        let gate = SuiteGate(
-            minScore: parsed.minScore ?? plan.manifest.minScore, failOn: parsed.failOn.isEmpty ? Set(plan.manifest.failOn) : parsed.failOn
-        ).check(summary, results: results)
+        let reasons = gate.check(summary, results: results)
         if results.contains(where: { $0.outcome == .infraError }) {
             printError("\(summary.total.outcomes["infra_error"] ?? 0) pair(s) ended in AppJudge's own error (infra_error); see summary.md.")
             return ExitCode.infrastructure
         }
-        for reason in gate { print("gate failed: \(reason)") }
-        return gate.isEmpty ? ExitCode.allPassed : ExitCode.caseFailed
+        for reason in reasons { print("gate failed: \(reason)") }
+        return reasons.isEmpty ? ExitCode.allPassed : ExitCode.caseFailed
     }
 
     static func parseSuite(_ args: [String]) throws(Problem) -> SuiteRequest {
@@ -151,6 +156,13 @@ extension AppJudgeCLI {
             case "--retry-infra": a.retryInfra = try count("--retry-infra", 0...10)
             case "--retries": a.retries = try count("--retries", 0...10)
             case "--offline": a.offline = true
+            case "--shard":
+                let text = try value("--shard")
+                guard let shard = ShardSelection(text) else {
+                    throw Problem("--shard must be K/N with 1 <= K <= N (shard K of N, like 2/4), not '\(text)'.")
+                }
+                a.shard = shard
+            case "--durations": a.durations = try value("--durations")
             case "--start-timeout":
                 let text = try value("--start-timeout")
                 guard let s = Double(text), (1...3600).contains(s) else {
@@ -176,11 +188,12 @@ extension AppJudgeCLI {
             i += 1
         }
         if a.resume != nil {
-            guard a.tasks == nil, a.repos.isEmpty, a.taskIds == nil, a.out == nil, a.judge.isEmpty else {
+            guard a.tasks == nil, a.repos.isEmpty, a.taskIds == nil, a.out == nil, a.judge.isEmpty, a.shard == nil, a.durations == nil else {
                 throw Problem(
-                    "--resume RUN takes the tasks, repositories and judge from RUN/run.json; leave out --tasks, --repos, --task-ids, --out and the judge's options.")
+                    "--resume RUN takes the tasks, repositories, shard and judge from RUN/run.json; leave out --tasks, --repos, --task-ids, --out, --shard, --durations and the judge's options.")
             }
         } else {
+            if a.durations != nil, a.shard == nil { throw Problem("--durations RUN balances shards; give it with --shard K/N.") }
             guard a.tasks != nil, !a.repos.isEmpty else {
                 throw Problem("suite needs --tasks DIR and at least one --repos DIR (or --resume RUN). Run 'appjudge --help' for usage.")
             }

@@ -21,6 +21,10 @@ public struct SuiteRequest: Sendable {
     public var startTimeout: Double?
     /// `--judge llm` and its model options, as `run` takes them.
     public var judge: [String: String] = [:]
+    /// Only this shard's part of the plan (`--shard K/N`), balanced by an earlier run's
+    /// durations (`--durations RUN`) when given, else by case counts.
+    public var shard: ShardSelection?
+    public var durations: String?
 
     public init() {}
 }
@@ -32,6 +36,9 @@ public struct SuitePlan {
     public var generators: [Generator]
     public var manifest: SuiteManifest
     public var jobs: Int
+
+    /// The pairs this run evaluates (`generator/task`): a shard's, or nil for all of the plan's.
+    public var pairs: Set<String>? { manifest.shard.map { Set($0.pairs) } }
 
     /// Pairs at once when --jobs is not given: one per core, as long as each has 1 GiB of the
     /// memory available now per case it runs at once (a case's app, browser and display peak
@@ -90,6 +97,21 @@ public struct SuitePlan {
         if fm.fileExists(atPath: run.appendingPathComponent("run.json").path) {
             throw .init("\(run.path) already holds a suite run; finish it with --resume \(run.path) or choose another --out.")
         }
+        var shard: SuiteManifest.Shard?
+        if let selection = a.shard {
+            var earlier: [PairResult]?
+            if let durations = a.durations {
+                do {
+                    earlier = try SuiteRunFolder.results(url(durations))
+                } catch {
+                    throw Problem("--durations: \(error.message)")
+                }
+            }
+            let weights = SuitePartition.weights(tasks: tasks, generators: generators.map(\.name), durations: earlier)
+            let assigned = SuitePartition.assign(weights, shards: selection.count)
+            let pairs = generators.flatMap { g in tasks.map { "\(g.name)/\($0.spec.id)" } }.filter { assigned[$0] == selection.index }
+            shard = .init(index: selection.index, count: selection.count, balancedBy: earlier == nil ? "cases" : "durations", pairs: pairs)
+        }
         let jobs = a.jobs ?? defaultJobs(workers: a.workers)
         var manifest = SuiteManifest(
             appjudge: AppJudgeVersion.current, judge: "script", startedAt: Date(), arguments: arguments,
@@ -106,6 +128,7 @@ public struct SuitePlan {
         manifest.minScore = a.minScore
         manifest.failOn = Verdict.allCases.filter { a.failOn.contains($0) }
         manifest.environment = environment(tasks)
+        manifest.shard = shard
         do {
             try fm.createDirectory(at: run, withIntermediateDirectories: true)
             try AtomicFile.write(try JSONEncoder.report.encode(manifest), to: run.appendingPathComponent("run.json"))

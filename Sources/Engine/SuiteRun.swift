@@ -93,9 +93,12 @@ public final class SuiteRunner: @unchecked Sendable {
         self.interrupt = interrupt
     }
 
-    /// The plan's pairs, generator by generator, in task order.
+    /// When this run is one shard: its pairs, as `generator/task`.
+    public var only: Set<String>?
+
+    /// The plan's pairs (this shard's, when it is one), generator by generator, in task order.
     public var pairs: [(generator: Generator, task: PlannedTask)] {
-        generators.flatMap { g in tasks.map { (g, $0) } }
+        generators.flatMap { g in tasks.map { (g, $0) } }.filter { only?.contains("\($0.0.name)/\($0.1.spec.id)") ?? true }
     }
 
     public func pairDirectory(_ generator: String, _ task: String) -> URL {

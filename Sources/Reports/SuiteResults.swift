@@ -132,6 +132,27 @@ public struct SuiteManifest: Sendable, Codable, Equatable {
     public var failOn: [Verdict] = []
     /// Screen sizes, fonts, locale, time zone, Chromium and tesseract versions, host.
     public var environment: [String: String]
+    /// The part of the plan this run evaluates when it is one shard of a sharded run.
+    public var shard: Shard?
+
+    /// Shard `index` of `count` (1-based) and the pairs it holds, as `generator/task`.
+    public struct Shard: Sendable, Codable, Equatable {
+        public var index: Int
+        public var count: Int
+        /// What the partition was balanced by: `cases`, or `durations` of an earlier run.
+        public var balancedBy: String
+        public var pairs: [String]
+        public init(index: Int, count: Int, balancedBy: String, pairs: [String]) {
+            self.index = index
+            self.count = count
+            self.balancedBy = balancedBy
+            self.pairs = pairs
+        }
+
+        private enum CodingKeys: String, CodingKey {
+            case index, count, balancedBy = "balanced_by", pairs
+        }
+    }
 
     public init(
         appjudge: String, judge: String, startedAt: Date, arguments: [String], tasks: [TaskEntry], generators: [Generator], workers: Int,
@@ -154,7 +175,7 @@ public struct SuiteManifest: Sendable, Codable, Equatable {
     private enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version", appjudge, judge, model, promptHash = "prompt_hash", startedAt = "started_at", arguments, tasks
         case generators, workers, jobs, retryInfra = "retry_infra", retries, offline, judgeOptions = "judge_options", minScore = "min_score", failOn = "fail_on"
-        case environment
+        case environment, shard
     }
 
     public init(from decoder: any Decoder) throws {
@@ -177,5 +198,6 @@ public struct SuiteManifest: Sendable, Codable, Equatable {
         minScore = try c.decodeIfPresent(Double.self, forKey: .minScore)
         failOn = try c.decodeIfPresent([Verdict].self, forKey: .failOn) ?? []
         environment = try c.decodeIfPresent([String: String].self, forKey: .environment) ?? [:]
+        shard = try c.decodeIfPresent(Shard.self, forKey: .shard)
     }
 }

@@ -275,8 +275,12 @@ struct SuiteInputTests {
         (["--tasks", "t", "--repos", "r", "--fail-on", "skipped"], "--fail-on takes fail, uncertain and error (comma-separated), not 'skipped'."),
         (["--tasks", "t", "--repos", "r", "--min-score", "90"], "--min-score must be a number from 0 to 1, not '90'."),
         (["--tasks", "t"], "suite needs --tasks DIR and at least one --repos DIR (or --resume RUN). Run 'appjudge --help' for usage."),
-        (["--resume", "r", "--repos", "x"], "--resume RUN takes the tasks, repositories and judge from RUN/run.json; leave out --tasks, --repos, --task-ids, --out and the judge's options."),
-        (["--tasks", "t", "--repos", "r", "--shard", "1/2"], "unknown option '--shard' for suite. Run 'appjudge --help' for usage."),
+        (
+            ["--resume", "r", "--repos", "x"],
+            "--resume RUN takes the tasks, repositories, shard and judge from RUN/run.json; leave out --tasks, --repos, --task-ids, --out, --shard, --durations and the judge's options."
+        ),
+        (["--tasks", "t", "--repos", "r", "--shard", "3/2"], "--shard must be K/N with 1 <= K <= N (shard K of N, like 2/4), not '3/2'."),
+        (["--tasks", "t", "--repos", "r", "--durations", "old"], "--durations RUN balances shards; give it with --shard K/N."),
     ])
     func optionsAreChecked(arguments: [String], message: String) {
         #expect(throws: Problem.self) { try AppJudgeCLI.parseSuite(arguments) }
@@ -324,5 +328,125 @@ struct SuiteLockTests {
         #expect(!lock.isHeld)
         #expect(child.wait(timeout: 5) == .signalled(SIGKILL))
         #expect(!lock.isHeld)
+    }
+}
+
+@Suite("Shards of a suite run and their merge", .serialized, .timeLimit(.minutes(2)))
+struct SuiteShardTests {
+    static let taskIds = ["todo-list", "calculator", "link-tree", "business-card", "mini-shop"]
+
+    /// gen1 has every task, gen2 all but mini-shop (a skipped pair); gen1's calculator fails a
+    /// case and gen2's link-tree hits AppJudge's error.
+    static func generators() throws -> URL {
+        let root = Scratch.directory("shards")
+        for g in ["gen1", "gen2"] {
+            for t in taskIds where !(g == "gen2" && t == "mini-shop") {
+                try FileManager.default.createDirectory(at: root.appendingPathComponent("\(g)/\(t)"), withIntermediateDirectories: true)
+            }
+        }
+        return root
+    }
+
+    static let answer: @Sendable (Call) -> Result<TaskReport, RunError> = { call in
+        switch (call.generator, call.task.spec.id) {
+        case ("gen1", "calculator"): .success(report(call.task, failing: [call.task.spec.cases[1].id], only: call.cases))
+        case ("gen2", "link-tree"): .failure(.infrastructure("No display could be started."))
+        default: .success(report(call.task, only: call.cases))
+        }
+    }
+
+    /// Plans a run from `extra` arguments and runs it with the fake evaluator.
+    static func run(_ root: URL, _ extra: [String]) throws -> (plan: SuitePlan, results: [PairResult]) {
+        let args =
+            ["--tasks", Repo.root.appendingPathComponent("tasks").path, "--repos", "gen1", "--repos", "gen2", "--task-ids", taskIds.joined(separator: ",")]
+            + extra
+        let plan = try SuitePlan.fresh(try AppJudgeCLI.parseSuite(args), cwd: URL(fileURLWithPath: root.path + "/"), arguments: args)
+        let runner = SuiteRunner(run: plan.run, tasks: plan.tasks, generators: plan.generators, evaluator: FakeEvaluator(answer))
+        runner.only = plan.pairs
+        let results = runner.execute()
+        #expect(SuiteOutputsWriter(run: plan.run, manifest: plan.manifest, planned: runner.pairs.count).write(results).error == nil)
+        return (plan, results)
+    }
+
+    @Test func theDealIsTheSameWhateverTheOrderAndBalanced() {
+        var forward: [String: Double] = [:], backward: [String: Double] = [:]
+        let weights = (0..<40).map { ("g\($0 % 3)/t\($0)", Double(5 + ($0 * 7) % 13)) }
+        for (k, w) in weights { forward[k] = w }
+        for (k, w) in weights.reversed() { backward[k] = w }
+        for n in [1, 2, 3, 4, 7] {
+            let a = SuitePartition.assign(forward, shards: n)
+            #expect(a == SuitePartition.assign(backward, shards: n))
+            #expect(Set(a.values).isSubset(of: Set(1...n)) && a.count == 40)
+            let loads = (1...n).map { k in a.filter { $0.value == k }.map { forward[$0.key]! }.reduce(0, +) }
+            // Greedy on the heaviest first: no shard exceeds another by more than the heaviest pair.
+            #expect(loads.max()! - loads.min()! <= 17)
+        }
+    }
+
+    @Test func shardsMergedEqualAnUnshardedRunVerdictForVerdict() throws {
+        let root = try Self.generators()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let whole = try Self.run(root, ["--out", "whole"])
+        #expect(whole.results.count == 10)
+        var shardRuns: [URL] = []
+        var seen: [String] = []
+        for k in 1...3 {
+            let shard = try Self.run(root, ["--out", "shard-\(k)", "--shard", "\(k)/3"])
+            let pairs = try #require(shard.plan.manifest.shard).pairs
+            #expect(!pairs.isEmpty && shard.results.count == pairs.count)
+            seen += pairs
+            shardRuns.append(shard.plan.run)
+        }
+        #expect(seen.count == 10 && Set(seen).count == 10)
+
+        let merged = root.appendingPathComponent("merged")
+        let (manifest, results) = try SuiteMerge.merge(shardRuns.reversed(), into: merged, arguments: ["merge"])
+        #expect(verdicts(results) == verdicts(whole.results))
+        #expect(manifest.shard == nil && manifest.tasks == whole.plan.manifest.tasks)
+        let summary = SuiteOutputsWriter(run: merged, manifest: manifest, planned: results.count).write(results)
+        #expect(summary.error == nil)
+        let wholeSummary = SuiteSummary(whole.results, generators: ["gen1", "gen2"], planned: 10)
+        #expect(summary.summary.generators.map(\.overall) == wholeSummary.generators.map(\.overall))
+        #expect(summary.summary.total == wholeSummary.total)
+        // Evidence paths are relative to the run folder and still lead to the pair's files.
+        for r in results {
+            #expect(FileManager.default.fileExists(atPath: merged.appendingPathComponent("pairs/\(r.generator)/\(r.task)/result.json").path))
+        }
+        for file in ["run.json", "summary.json", "junit.xml", "summary.md", "summary.html"] {
+            #expect(FileManager.default.fileExists(atPath: merged.appendingPathComponent(file).path))
+        }
+
+        // Balanced by the durations of the whole run, the deal is recorded as such.
+        let timed = try Self.run(root, ["--out", "timed-1", "--shard", "1/2", "--durations", "whole"])
+        #expect(timed.plan.manifest.shard?.balancedBy == "durations")
+    }
+
+    @Test func mergeRefusesWhatIsNotOneRunAndNamesMissingPairs() throws {
+        let root = try Self.generators()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let shards = try (1...2).map { k in try Self.run(root, ["--out", "s\(k)", "--shard", "\(k)/2"]).plan }
+        func problem(_ runs: [URL], out: String) -> String? {
+            do {
+                _ = try SuiteMerge.merge(runs, into: root.appendingPathComponent(out), arguments: ["merge"])
+                return nil
+            } catch {
+                return error.message
+            }
+        }
+        let missing = try #require(problem([shards[0].run], out: "m1"))
+        #expect(missing.contains("\(shards[1].pairs!.count) pair(s) have no result: "))
+        #expect(missing.hasSuffix("shard 2/2 is not among the folders given."))
+        #expect(problem([shards[0].run, shards[0].run], out: "m2")?.contains("are both shard 1/2") == true)
+
+        let whole = try Self.run(root, ["--out", "whole"]).plan
+        #expect(problem([whole.run], out: "m3")?.contains("is a whole run, not a shard") == true)
+
+        // A shard judged by another model is not part of the same run.
+        let file = shards[1].run.appendingPathComponent("run.json")
+        var manifest = try JSONDecoder.report.decode(SuiteManifest.self, from: Data(contentsOf: file))
+        manifest.judge = "llm"
+        try JSONEncoder.report.encode(manifest).write(to: file)
+        #expect(problem(shards.map(\.run), out: "m4")?.contains("differ in run.json judge") == true)
+        #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("m4").path))
     }
 }
