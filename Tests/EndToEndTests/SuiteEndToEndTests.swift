@@ -60,6 +60,8 @@ struct SuiteEndToEndTests {
             #expect(FileManager.default.fileExists(atPath: whole.appendingPathComponent(file).path), "\(file)")
         }
 
+        try shardsSideBySideMergeToTheSameRun(whole, arguments: arguments, scratch: scratch)
+
         // The same run, killed with SIGKILL as soon as one pair has its result.
         let killed = scratch.appendingPathComponent("killed")
         var env = Command.baseEnvironment()
@@ -103,6 +105,47 @@ struct SuiteEndToEndTests {
         expectNothingLeftBehind()
 
         try dashboardAndDiffRenderInChromium(whole, scratch: scratch)
+    }
+
+    /// The same plan as two shards run side by side (two processes, a pair at a time each), then
+    /// merged: the verdicts and summary of the unsharded run `whole`.
+    func shardsSideBySideMergeToTheSameRun(_ whole: URL, arguments: (URL) -> [String], scratch: URL) throws {
+        var env = Command.baseEnvironment()
+        env["APPJUDGE_HOME"] = Repo.root.path
+        env["OMP_THREAD_LIMIT"] = "1"
+        let shards = [1, 2].map { scratch.appendingPathComponent("shard-\($0)") }
+        func shardArguments(_ k: Int) -> [String] { arguments(shards[k - 1]).filter { $0 != "2" && $0 != "--jobs" } + ["--jobs", "1", "--shard", "\(k)/2"] }
+        let first = try ChildProcess(
+            Command(
+                Repo.releaseBinary.path, shardArguments(1), environment: env, workingDirectory: Repo.root.path,
+                output: .file(scratch.appendingPathComponent("shard-1.log").path)))
+        let second = try CLI.run(shardArguments(2), timeout: 300)
+        let firstEnd = first.wait(timeout: 300)
+        let firstLog = (try? String(contentsOf: scratch.appendingPathComponent("shard-1.log"), encoding: .utf8)) ?? ""
+        #expect([ExitStatus.exited(0), .exited(1)].contains(firstEnd), "\(firstLog)")
+        #expect([0, 1].contains(second.status), "\(second.output)")
+        var dealt: [String] = []
+        for shard in shards {
+            let manifest = try JSONDecoder.report.decode(SuiteManifest.self, from: Data(contentsOf: shard.appendingPathComponent("run.json")))
+            dealt += try #require(manifest.shard).pairs
+        }
+        #expect(dealt.sorted() == ["broken/calculator", "broken/todo-list", "ref/calculator", "ref/todo-list"])
+
+        let merged = scratch.appendingPathComponent("merged")
+        let merge = try CLI.run(["merge", "--out", merged.path] + shards.map(\.path))
+        // The gate the shards were given (--fail-on fail) holds for the merged run too.
+        #expect(merge.status == 1, "\(merge.output)")
+        #expect(merge.output.contains("merged 2 shard(s), 4 pair(s)") && merge.output.contains("gate failed: --fail-on fail"), "\(merge.output)")
+        #expect(try pairVerdicts(merged) == (try pairVerdicts(whole)))
+        let a = try JSONSerialization.jsonObject(with: Data(contentsOf: whole.appendingPathComponent("summary.json"))) as? NSDictionary
+        let b = try JSONSerialization.jsonObject(with: Data(contentsOf: merged.appendingPathComponent("summary.json"))) as? NSDictionary
+        #expect(a == b)
+        for file in ["run.json", "junit.xml", "summary.md", "summary.html", "pairs/ref/todo-list/report.html"] {
+            #expect(FileManager.default.fileExists(atPath: merged.appendingPathComponent(file).path), "\(file)")
+        }
+        // One shard alone is refused, naming what is missing.
+        let alone = try CLI.run(["merge", "--out", scratch.appendingPathComponent("alone").path, shards[0].path])
+        #expect(alone.status == 2 && alone.output.contains("shard 2/2 is not among the folders given"), "\(alone.output)")
     }
 
     /// summary.html and a diff page, rendered by headless Chromium: the DOM after the page's own
