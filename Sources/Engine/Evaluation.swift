@@ -253,13 +253,15 @@ public final class Evaluation: @unchecked Sendable {
         @Sendable func inTaskOrder(_ results: inout [CaseResult]) { results.sort { order[$0.id, default: 0] < order[$1.id, default: 0] } }
         let shared = SharedProgress(report: report)
         let screens = ScreenReferences(directory: loaded.directory.appendingPathComponent("screens"), record: options.recordScreens)
+        // Longest cases first, so the workers finish together instead of one ending on a long case.
+        let runOrder = cases.indices.sorted { (Self.expectedCost(cases[$0]), $1) > (Self.expectedCost(cases[$1]), $0) }
         // One thread per worker: concurrentPerform would run no more at once than there are cores.
         onThreads(workers.count) { [self] worker in
             // Cases with a viewport of their own get a display of that size, made once per worker.
             var sized: [String: Station] = [:]
             defer { sized.values.forEach { $0.close() } }
-            while !interrupt.isSet, let index = shared.claim(cases.count) {
-                let testCase = cases[index]
+            while !interrupt.isSet, let claimed = shared.claim(cases.count) {
+                let testCase = cases[runOrder[claimed]]
                 // Cases with a viewport of their own run on a display of that size; when it cannot
                 // be started the case is an error, recorded like any other verdict.
                 var station: Station? = workers[worker]
@@ -336,6 +338,21 @@ public final class Evaluation: @unchecked Sendable {
     /// The evaluation's outcome from its cases: the app's worst failure in any case (launch
     /// failure, then never ready, then a crash), or AppJudge's fault when the browser failed
     /// in every case that needed one; `evaluated` otherwise.
+    /// About how long a case takes, in expectation-checks: an action waits for the screen to
+    /// settle, a check mostly reads what is already seen, a wait is its seconds, and a case the
+    /// agent decides (no script) takes longest of all.
+    static func expectedCost(_ testCase: TestCase) -> Double {
+        guard let script = testCase.script else { return 1_000 }
+        return script.reduce(2) { total, step in
+            switch step {
+            case .expect: total + 1
+            case .wait(let seconds): total + 10 * seconds
+            case .reload: total + 6
+            default: total + 3
+            }
+        }
+    }
+
     static func classify(_ report: inout TaskReport) {
         let launched = report.cases.filter { $0.verdict != .skipped }
         for outcome in [Outcome.launchFailed, .notReady, .crashed] {

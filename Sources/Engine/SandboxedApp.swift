@@ -77,6 +77,13 @@ public final class SandboxedApp: AppSession, @unchecked Sendable {
     public func launch() throws(SandboxError) {
         launchTimes = []
         launchedAt = Date()
+        if !isWeb {
+            do {
+                try station.displayForDesktopApp()
+            } catch {
+                throw .launchFailed("no clean display for the app: \(error)")
+            }
+        }
         let instance = try prepared.workspace.instance(named: caseName)
         var jail = Jail(work: instance.app, support: prepared.support, etc: prepared.etc, limits: prepared.limits)
         jail.readOnly = instance.shared

@@ -6,12 +6,15 @@ import Sandbox
 /// One worker's private desktop: an Xvfb of the task's viewport size, an Xlib connection for
 /// capture, xdo for input, its own OCR engine and, for web apps, its own browser kept warm
 /// between cases. Cases on different stations never share a screen, a pointer, a keyboard focus
-/// or a browser.
+/// or a browser; cases of desktop apps on one station never share an X server either.
 public final class Station: @unchecked Sendable {
-    public let xvfb: Xvfb
-    public let display: XDisplay
-    public let input: XdoInput
+    public private(set) var xvfb: Xvfb
+    public private(set) var display: XDisplay
+    public private(set) var input: XdoInput
     public let ocr: TesseractOCR
+    private let log: String
+    /// Desktop apps started on this station so far.
+    private var desktopApps = 0
     /// What a browser needs to be started (web apps only).
     public struct BrowserSetup: Sendable {
         public var support: URL
@@ -35,6 +38,7 @@ public final class Station: @unchecked Sendable {
 
     public init(width: Int, height: Int, log: String, browser: BrowserSetup? = nil) throws {
         xvfb = try Xvfb(width: width, height: height, log: log)
+        self.log = log
         browserSetup = browser
         do {
             display = try XDisplay(xvfb.displayName)
@@ -47,6 +51,8 @@ public final class Station: @unchecked Sendable {
         if browser != nil {
             do {
                 _ = try liveBrowser()
+                // The first case's page is made while its app starts, as every later case's is.
+                prepareNextPage()
             } catch {
                 close()
                 throw error
@@ -86,6 +92,31 @@ public final class Station: @unchecked Sendable {
             log: setup.log)
         browser = started
         return started
+    }
+
+    /// Called before a desktop app starts: every desktop app after the first gets an X server
+    /// of its own. A server keeps what a client leaves on it (root window properties such as
+    /// the cut buffers, the keyboard mapping, grabs), which the next case's app could read or
+    /// trip over; a new Xvfb costs about 80 ms. Web apps never reach the display (the browser
+    /// shows them, each case in a fresh context), so their station keeps its server.
+    public func displayForDesktopApp() throws(DesktopError) {
+        lock.lock()
+        defer { lock.unlock() }
+        desktopApps += 1
+        guard desktopApps > 1 else { return }
+        let fresh = try Xvfb(width: xvfb.width, height: xvfb.height, log: log)
+        let connection: XDisplay, keyboard: XdoInput
+        do {
+            connection = try XDisplay(fresh.displayName)
+            keyboard = try XdoInput(display: fresh.displayName)
+        } catch {
+            fresh.stop()
+            throw error
+        }
+        input.close()
+        display.close()
+        xvfb.stop()
+        (xvfb, display, input) = (fresh, connection, keyboard)
     }
 
     /// Starts making the next case's page (a fresh context, its window off the screen) while
@@ -143,11 +174,11 @@ public final class Station: @unchecked Sendable {
 
 /// A page being made on a thread of its own; `page()` waits for it (nil if it failed).
 private final class SparePage: @unchecked Sendable {
-    public let browser: BrowserJail
+    let browser: BrowserJail
     private var made: BrowserPage?
     private let done = DispatchSemaphore(value: 0)
 
-    public init(browser: BrowserJail) {
+    init(browser: BrowserJail) {
         self.browser = browser
         Thread.detachNewThread { [self] in
             made = try? browser.prepareSparePage()
@@ -155,7 +186,7 @@ private final class SparePage: @unchecked Sendable {
         }
     }
 
-    public func page() -> BrowserPage? {
+    func page() -> BrowserPage? {
         done.wait()
         done.signal()  // a second call returns at once
         return made

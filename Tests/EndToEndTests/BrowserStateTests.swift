@@ -95,3 +95,26 @@ struct WorkerTests {
         expectNothingLeftBehind()
     }
 }
+
+/// Desktop apps are shown on the worker's X server, not in a browser context: every desktop
+/// app after a worker's first gets a server of its own.
+@Suite("A desktop app leaves nothing on the display for the next case", .serialized, .timeLimit(.minutes(5)))
+struct DesktopStateTests {
+    /// One worker runs every case. The probe window reports whether an earlier app left its mark
+    /// in a cut buffer (a root window property, which outlives the client that set it), then
+    /// leaves it: every case must find the display clean, and the case that reads the buffer
+    /// again within its own app must find its own mark (the probe works).
+    @Test func eachDesktopCaseStartsOnACleanDisplay() throws {
+        let out = Scratch.directory("desktop-leak")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let task = Repo.fixture("desktop-leak")
+        let result = try CLI.run([
+            "run", "--task", task.path, "--repo", task.appendingPathComponent("app").path, "--out", out.path, "--workers", "1",
+        ])
+        let json = try report(in: out, task: "desktop-leak")
+        #expect((json["cases"] as? [[String: Any]] ?? []).count == 4)
+        #expect(failing(json).isEmpty, "\(result.output)")
+        #expect(result.status == 0, "\(result.output)")
+        expectNothingLeftBehind()
+    }
+}
