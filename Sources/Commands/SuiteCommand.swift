@@ -66,7 +66,7 @@ extension AppJudgeCLI {
         template.offline = plan.manifest.offline
         if let s = parsed.startTimeout { template.limits.startSeconds = s }
         let runner = SuiteRunner(
-            run: run, tasks: plan.tasks, generators: plan.generators, evaluator: EnginePairEvaluator(template: template, interrupt: interrupt),
+            run: run, tasks: plan.tasks, generators: plan.generators, evaluator: EnginePairEvaluator(template: template, interrupt: interrupt, run: run),
             interrupt: interrupt)
         runner.only = plan.pairs
         runner.jobs = plan.jobs

@@ -45,12 +45,16 @@ public protocol PairEvaluator: Sendable {
 public struct EnginePairEvaluator: PairEvaluator {
     public var template: EvaluationOptions
     let interrupt: Interrupt
+    /// The suite's run folder: a replay of an earlier suite run answers each pair (and each
+    /// retry) from the same place in that run.
+    let run: URL?
 
     /// - Parameter template: options every pair shares (sandbox folder, workers, limits);
     ///   task, repository, output and case filter are set per request.
-    public init(template: EvaluationOptions, interrupt: Interrupt) {
+    public init(template: EvaluationOptions, interrupt: Interrupt, run: URL? = nil) {
         self.template = template
         self.interrupt = interrupt
+        self.run = run
     }
 
     public func evaluate(_ request: PairRequest) -> Result<TaskReport, RunError> {
@@ -59,6 +63,18 @@ public struct EnginePairEvaluator: PairEvaluator {
         options.repository = request.repository
         options.output = request.output
         options.caseFilter = request.cases
+        if let replay = template.agent?.replay, let run, FileManager.default.fileExists(atPath: replay.appendingPathComponent("run.json").path) {
+            let base = run.standardizedFileURL.path + "/", output = request.output.standardizedFileURL.path
+            let pair = replay.appendingPathComponent(output.hasPrefix(base) ? String(output.dropFirst(base.count)) : "")
+            options.agent?.replay = pair
+            // A pair the earlier run has no records of is not the app's fault: AppJudge cannot judge it here.
+            if options.agent?.replayStore(task: request.task.spec.id) == nil {
+                return .failure(
+                    .infrastructure(
+                        "\(replay.path) holds no recorded model calls for this pair (no \(pair.path)/\(request.task.spec.id)/llm/index.jsonl); the earlier run did not judge it with the model."
+                    ))
+            }
+        }
         do {
             return .success(try Evaluation(options: options, interrupt: interrupt).run().0)
         } catch {

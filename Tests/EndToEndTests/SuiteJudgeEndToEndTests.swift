@@ -341,6 +341,26 @@ struct SuiteJudgeEndToEndTests {
         let written = files.filter { !$0.hasSuffix(".png") }.compactMap { try? String(contentsOf: run.appendingPathComponent($0), encoding: .utf8) }
         #expect(!written.isEmpty && !written.contains { $0.contains(Self.canary) })
         #expect(!result.output.contains(Self.canary))
+
+        // The same suite replayed from the run's records, with no model server: every pair (and
+        // each retry) is answered from its own place in the earlier run, to the same verdicts.
+        let calls = server.requests.count
+        server.stop()
+        let again = scratch.appendingPathComponent("replayed")
+        let replayed = try CLI.run(
+            [
+                "suite", "--tasks", tasks.path, "--repos", "gen=\(generator.path)", "--jobs", "2", "--retries", "1", "--out", again.path,
+                "--judge", "llm", "--model", Self.model, "--replay", run.path,
+            ], timeout: 300)
+        #expect(replayed.status == 0, "\(replayed.output)")
+        #expect(replayed.output.contains("cases pass 2, flaky 1, fail 1, uncertain 0, error 0, skipped 0"), "\(replayed.output)")
+        for pair in ["gen/greeting", "gen/waves"] {
+            let (first, firstCases) = try resultCases(run, pair)
+            let (second, secondCases) = try resultCases(again, pair)
+            #expect(second["outcome"] as? String == first["outcome"] as? String)
+            #expect(secondCases.mapValues { "\($0["verdict"] ?? "")/\($0["flaky"] ?? "")" } == firstCases.mapValues { "\($0["verdict"] ?? "")/\($0["flaky"] ?? "")" })
+        }
+        #expect(server.requests.count == calls)
         expectNothingLeftBehind()
     }
 }
