@@ -240,7 +240,18 @@ public final class SuiteRunner: @unchecked Sendable {
             let output = directory.appendingPathComponent("attempts/retry-\(round)")
             let again = evaluator.evaluate(PairRequest(task: task, repository: repository, output: output, cases: failing))
             if interrupt.isSet { return false }
-            guard case .success(let report) = again, report.status == .completed else { continue }
+            guard case .success(let report) = again, report.status == .completed else {
+                // A retry that could not run proves nothing either way; the cases say so.
+                let why: String =
+                    switch again {
+                    case .failure(let error): error.description
+                    case .success(let report): "its evaluation ended \(report.status.rawValue)"
+                    }
+                for i in result.cases.indices where failing.contains(result.cases[i].id) {
+                    result.cases[i].reason += " (Retry \(round) could not run: \(why))"
+                }
+                continue
+            }
             let folder = output.appendingPathComponent(task.spec.id)
             for retried in report.cases {
                 guard let i = result.cases.firstIndex(where: { $0.id == retried.id }) else { continue }

@@ -192,6 +192,20 @@ struct SuiteRunTests {
         #expect(JUnitReport.render([r]).contains("<system-out>flaky:"))
     }
 
+    @Test func aRetryThatCouldNotRunIsSaidInTheCasesReason() throws {
+        let (root, run, generators) = try layout()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let fake = FakeEvaluator { call in
+            call.number == 0 ? .success(report(call.task, failing: ["a3"], only: call.cases)) : .failure(.infrastructure("No display could be started."))
+        }
+        let runner = SuiteRunner(run: run, tasks: [alpha], generators: [generators[0]], evaluator: fake)
+        runner.retries = 1
+        let r = try #require(runner.execute().first)
+        #expect(r.cases[2].verdict == .fail && r.cases[2].attempts == 1)
+        #expect(r.cases[2].reason.hasSuffix("(Retry 1 could not run: No display could be started.)"), "\(r.cases[2].reason)")
+        #expect(!r.cases[1].reason.contains("Retry"))
+    }
+
     @Test func junitMapsVerdictsAndOutcomesAndNamesTheEvidence() throws {
         let ran = PairResult(
             generator: "g", task: "alpha", scenario: "display", repository: "/r", outcome: .evaluated, reason: nil,
