@@ -51,8 +51,6 @@ public final class Station: @unchecked Sendable {
         if browser != nil {
             do {
                 _ = try liveBrowser()
-                // The first case's page is made while its app starts, as every later case's is.
-                prepareNextPage()
             } catch {
                 close()
                 throw error
