@@ -26,12 +26,13 @@ let package = Package(
         .target(name: "Processes", dependencies: ["CSystem"]),
         .target(name: "Desktop", dependencies: ["CX11", "CXdo", "Imaging", "Processes", "CSystem"]),
         .target(name: "Perception", dependencies: ["CTesseract", "Imaging", "DevTools", "JSON", "Suite"]),
-        .target(name: "Sandbox", dependencies: ["Processes", "Suite", "DevTools", "JSON", "CSystem"]),
+        // Build, launch and readiness: the jail, the worker's display and browser, a case's app.
+        .target(name: "Sandbox", dependencies: ["Processes", "Suite", "DevTools", "JSON", "CSystem", "Desktop", "Perception", "Imaging"]),
         .target(name: "Suite"),
         .target(name: "Scoring"),
         .target(name: "HTTP", dependencies: ["CCurl", "JSON"]),
         .target(name: "Judge", dependencies: ["Desktop", "Perception", "Imaging", "Suite", "HTTP", "JSON"]),
-        .target(name: "Reports", dependencies: ["Judge", "Suite", "Imaging"]),
+        .target(name: "Reports", dependencies: ["Judge", "Suite", "Imaging", "Sandbox"]),
         // One evaluation end to end, and suite runs over many.
         .target(
             name: "Engine",

@@ -197,7 +197,7 @@ public final class Evaluation: @unchecked Sendable {
                 repository: options.repository, app: spec.app,
                 assets: spec.assets.map { (loaded.directory.appendingPathComponent($0), $0) }, support: options.sandboxDirectory,
                 limits: options.limits, logs: logs,
-                trace: trace, offline: options.offline)
+                record: { trace.record($0, $1) }, offline: options.offline)
         } catch {
             _ = end(.infraError, error.description)
             throw RunError(error)
@@ -463,11 +463,7 @@ public final class Evaluation: @unchecked Sendable {
     }
 
     /// The last `lines` lines of a log (at most 2000 characters).
-    static func tail(_ path: String, lines: Int) -> String {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return "(empty)" }
-        let last = text.split(separator: "\n").suffix(lines).joined(separator: "\n")
-        return last.isEmpty ? "(empty)" : String(last.suffix(2000))
-    }
+    static func tail(_ path: String, lines: Int) -> String { AppLog.tail(path, lines: lines) }
 
     /// Keeps only the last `bytes` of a log an app may have flooded.
     static func capLog(_ path: String, bytes: Int) {

@@ -1,7 +1,5 @@
 import Foundation
 import Processes
-import Reports
-import Sandbox
 import Suite
 
 /// A repository copied, installed and built once for an evaluation, ready to be started once
@@ -37,7 +35,7 @@ public final class PreparedApp: @unchecked Sendable {
     /// (a missing tool, an unwritable disk) as `SandboxError`.
     public static func prepare(
         repository: URL, app: TaskSpec.AppHints, assets: [(source: URL, path: String)] = [], support: URL, limits: ResourceLimits,
-        logs: URL, trace: TraceWriter, offline: Bool = false
+        logs: URL, record: (_ event: String, _ fields: [String: any Sendable]) -> Void = { _, _ in }, offline: Bool = false
     ) throws(SandboxError) -> Result<PreparedApp, Failure> {
         let book = try RecipeBook(directory: support.appendingPathComponent("stacks"))
         let plan: LaunchPlan
@@ -49,7 +47,7 @@ public final class PreparedApp: @unchecked Sendable {
         } catch  where error.isAppFailure {
             return .failure(Failure(reason: error.description))
         }
-        trace.record(
+        record(
             "plan",
             [
                 "stack": plan.stack, "kind": plan.kind.rawValue, "install": plan.install ?? "", "build": plan.build ?? "",
@@ -77,13 +75,13 @@ public final class PreparedApp: @unchecked Sendable {
                 BuildInfo.Phase(
                     name: name, command: command, status: result.status.description, seconds: result.seconds,
                     stopped: result.stopped, log: "logs/\(name).log"))
-            trace.record("phase", ["phase": name, "status": result.status.description, "seconds": result.seconds, "stopped": result.stopped ?? ""])
+            record("phase", ["phase": name, "status": result.status.description, "seconds": result.seconds, "stopped": result.stopped ?? ""])
             if !result.succeeded {
                 workspace.remove()
                 // The registry probe says in one line why the install could not even begin.
-                let unreachable = Evaluation.tail(log, lines: 3).split(separator: "\n").last { $0.hasPrefix("AppJudge: the install cannot reach") }
+                let unreachable = AppLog.tail(log, lines: 3).split(separator: "\n").last { $0.hasPrefix("AppJudge: the install cannot reach") }
                 let reason = unreachable.map { String($0.dropFirst("AppJudge: ".count)).capitalizedFirst } ?? "The app's \(result.summary)."
-                return .failure(Failure(reason: reason, logTail: Evaluation.tail(log, lines: 12), build: info(start: nil)))
+                return .failure(Failure(reason: reason, logTail: AppLog.tail(log, lines: 12), build: info(start: nil)))
             }
         }
         let start: String

@@ -2,10 +2,8 @@ import Desktop
 import DevTools
 import Foundation
 import Imaging
-import Judge
 import Perception
 import Processes
-import Sandbox
 
 /// Why a launched app did not become ready. `infrastructure` is AppJudge's fault (the browser
 /// would not start); the others are the app's.
@@ -13,14 +11,6 @@ public enum LaunchProblem: Error, CustomStringConvertible {
     case launchFailed(String)
     case notReady(String)
     case infrastructure(String)
-
-    public var outcome: Outcome {
-        switch self {
-        case .launchFailed: .launchFailed
-        case .notReady: .notReady
-        case .infrastructure: .infraError
-        }
-    }
 
     public var description: String {
         switch self {
@@ -31,7 +21,7 @@ public enum LaunchProblem: Error, CustomStringConvertible {
 
 /// One case's instance of a prepared app on one station: a fresh copy of the built app in a
 /// fresh sandbox, its own control group, and for a web app its own browser profile.
-public final class SandboxedApp: AppSession, @unchecked Sendable {
+public final class SandboxedApp: @unchecked Sendable {
     public let prepared: PreparedApp
     public let station: Station
     public let caseName: String
@@ -47,14 +37,14 @@ public final class SandboxedApp: AppSession, @unchecked Sendable {
     private var disk: DiskWatch?
     private var stoppedForSize: String?
     /// The desktop app's window, once found.
-    private(set) var window: UInt?
+    public private(set) var window: UInt?
     /// The web app's page in the worker's browser, once open.
     private var page: (browser: BrowserJail, page: BrowserPage)?
     /// The page's structure, read over DevTools (web apps).
     public private(set) var structure: (any StructureSource)?
     /// Seconds each part of the last launch took, for the trace: the sandbox, the page's
     /// window, the app until it answered, the page's load, its first paint.
-    private(set) var launchTimes: [(String, Double)] = []
+    public private(set) var launchTimes: [(String, Double)] = []
     private var launchedAt = Date()
 
     private func mark(_ phase: String) {
@@ -141,7 +131,7 @@ public final class SandboxedApp: AppSession, @unchecked Sendable {
         while statusFile("ready") == nil {
             if let failure = statusFile("failure") {
                 let reason = failure["reason"] as? String ?? "the app did not become ready"
-                return (failure["class"] as? String).flatMap(Outcome.init) == .notReady ? .notReady(reason) : .launchFailed(reason)
+                return failure["class"] as? String == "not_ready" ? .notReady(reason) : .launchFailed(reason)
             }
             // The launcher reports every failure of the app; a sandbox that ends without a
             // report never got as far as starting it.
@@ -226,7 +216,7 @@ public final class SandboxedApp: AppSession, @unchecked Sendable {
         let deadline = Date().addingTimeInterval(prepared.limits.startSeconds)
         while true {
             if let ended = process?.poll() {
-                if ended == .exited(Jail.setupFailed) || Evaluation.tail(log, lines: 3).contains("bwrap:") {
+                if ended == .exited(Jail.setupFailed) || AppLog.tail(log, lines: 3).contains("bwrap:") {
                     return .infrastructure("the sandbox could not be set up (\(ended))")
                 }
                 return .launchFailed("the app ended with \(ended) before it showed a window")

@@ -1,7 +1,6 @@
 import Desktop
 import Foundation
 import Perception
-import Sandbox
 
 /// One worker's private desktop: an Xvfb of the task's viewport size, an Xlib connection for
 /// capture, xdo for input, its own OCR engine and, for web apps, its own browser kept warm

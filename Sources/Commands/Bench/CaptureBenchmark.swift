@@ -141,7 +141,7 @@ struct CaptureBenchmark {
         do {
             switch try PreparedApp.prepare(
                 repository: site, app: TaskSpec.AppHints(), support: launcher, limits: ResourceLimits(), logs: logs,
-                trace: TraceWriter(url: logs.appendingPathComponent("trace.jsonl")))
+                record: TraceWriter(url: logs.appendingPathComponent("trace.jsonl")).record)
             {
             case .success(let app): prepared = app
             case .failure(let failure): throw RunError.infrastructure("The benchmark page could not be prepared: \(failure.reason)")

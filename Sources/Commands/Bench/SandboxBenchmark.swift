@@ -86,7 +86,7 @@ struct SandboxBenchmark {
                     guard
                         case .success(let app) = try PreparedApp.prepare(
                             repository: home.appendingPathComponent(path), app: app, support: home.appendingPathComponent("sandbox"),
-                            limits: limits, logs: logs, trace: TraceWriter(url: logs.appendingPathComponent("trace.jsonl")))
+                            limits: limits, logs: logs, record: TraceWriter(url: logs.appendingPathComponent("trace.jsonl")).record)
                     else { throw RunError.infrastructure("the \(name) fixture did not build") }
                     prepared = app
                 } catch let error as SandboxError {
