@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "Scoring"),
         .target(name: "HTTP", dependencies: ["CCurl", "JSON"]),
         .target(name: "Judge", dependencies: ["Desktop", "Perception", "Imaging", "Suite", "HTTP", "JSON"]),
-        .target(name: "Reports", dependencies: ["Judge", "Suite", "Imaging", "Sandbox"]),
+        .target(name: "Reports", dependencies: ["Judge", "Suite", "Imaging", "Sandbox", "Scoring"]),
         // One evaluation end to end, and suite runs over many.
         .target(
             name: "Engine",

@@ -1,6 +1,7 @@
 import Foundation
 import Judge
 import Reports
+import Scoring
 
 /// The scores of a run's tasks together: per task, and per scenario as the mean of its tasks.
 public struct RunSummary {
@@ -21,15 +22,7 @@ public struct RunSummary {
     }
 
     /// Mean strict and lenient figures of the scores picked from each row, with how many rows had one.
-    public static func mean(_ scores: [TaskReport.Score?]) -> (strict: Double, lenient: Double?, tasks: Int)? {
-        let present = scores.compactMap { $0 }
-        guard !present.isEmpty else { return nil }
-        let lenient = present.compactMap(\.lenient)
-        return (
-            present.map(\.strict).reduce(0, +) / Double(present.count), lenient.isEmpty ? nil : lenient.reduce(0, +) / Double(lenient.count),
-            present.count
-        )
-    }
+    public static func mean(_ scores: [TaskReport.Score?]) -> (strict: Double, lenient: Double?, tasks: Int)? { Score.run(scores) }
 
     public var scenarios: [(String, functional: (strict: Double, lenient: Double?, tasks: Int)?, visual: (strict: Double, lenient: Double?, tasks: Int)?)] {
         Dictionary(grouping: rows, by: \.scenario).keys.sorted().map { s in

@@ -1,5 +1,6 @@
 import Foundation
 import Judge
+import Scoring
 
 /// summary.json of a suite run: scores and counts per generator, and within each generator per
 /// scenario and per task.
@@ -20,9 +21,7 @@ public struct SuiteSummary: Sendable, Codable, Equatable {
 
         public init(_ results: [PairResult]) {
             pairs = results.count
-            strict = results.isEmpty ? 0 : results.map(\.score.strict).reduce(0, +) / Double(results.count)
-            let answerable = results.filter { !$0.outcome.isNotTheApps }
-            lenient = answerable.isEmpty ? nil : answerable.map { $0.score.lenient ?? 0 }.reduce(0, +) / Double(answerable.count)
+            (strict, lenient) = Score.suite(all: results.map(\.score), answerable: results.filter { !$0.outcome.isNotTheApps }.map(\.score))
             var cases = Dictionary(uniqueKeysWithValues: (Verdict.allCases.map(\.rawValue) + ["flaky"]).map { ($0, 0) })
             for c in results.flatMap(\.cases) { cases[c.bucket, default: 0] += 1 }
             self.cases = cases

@@ -1,6 +1,7 @@
 import Foundation
 import Judge
 import Sandbox
+import Scoring
 import Suite
 
 /// Whether the report is final.
@@ -39,26 +40,8 @@ public struct TaskReport: Sendable, Codable, Equatable {
     /// Kind, feature and weight of each case, from the task (not written: the task has them).
     var caseInfo: [String: (kind: TestCase.Kind, feature: String?, weight: Double)] = [:]
 
-    /// A weighted pass rate, two ways: `strict` counts every case (uncertain, error and skipped
-    /// as not passed); `lenient` only the decided ones (pass and fail).
-    public struct Score: Sendable, Codable, Equatable {
-        public var strict: Double
-        public var lenient: Double?
-        public var passed: Int
-        public var decided: Int
-        public var total: Int
-
-        public init(_ verdicts: [(Verdict, Double)]) {
-            let all = verdicts.map(\.1).reduce(0, +)
-            let passedWeight = verdicts.filter { $0.0 == .pass }.map(\.1).reduce(0, +)
-            let decidedWeight = verdicts.filter { $0.0 == .pass || $0.0 == .fail }.map(\.1).reduce(0, +)
-            strict = all > 0 ? passedWeight / all : 0
-            lenient = decidedWeight > 0 ? passedWeight / decidedWeight : nil
-            passed = verdicts.filter { $0.0 == .pass }.count
-            decided = verdicts.filter { $0.0 == .pass || $0.0 == .fail }.count
-            total = verdicts.count
-        }
-    }
+    /// A weighted pass rate (Scoring's), strict and lenient.
+    public typealias Score = Scoring.Score
 
     public struct Scores: Sendable, Codable, Equatable {
         public var functional: Score?
@@ -128,6 +111,13 @@ public struct TaskReport: Sendable, Codable, Equatable {
         case modelUsage = "model_usage", scores
     }
 }
+extension Score {
+    /// The score of verdicts with their weights: pass passes; pass and fail are decided.
+    public init(_ verdicts: [(Verdict, Double)]) {
+        self.init(verdicts.map { Case(passed: $0.0 == .pass, decided: $0.0 == .pass || $0.0 == .fail, weight: $0.1) })
+    }
+}
+
 extension JSONEncoder {
     /// The encoder of every JSON file AppJudge writes: stable key order, ISO dates.
     public static var report: JSONEncoder {
