@@ -57,5 +57,7 @@ let package = Package(
         .testTarget(name: "JudgeTests", dependencies: ["Judge", "Perception", "Suite", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Judge", "Suite", "Imaging", "Perception", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Engine", "Reports", "Suite", "Judge", "HTTP", "JSON", "Imaging", "TestSupport"]),
+        // deploy/: the container image built and run end to end, the Kubernetes, GitHub and GitLab files validated.
+        .testTarget(name: "DeployTests", dependencies: ["TestSupport"]),
     ]
 )
