@@ -53,11 +53,8 @@ struct ContainerImageTests {
         try fm.createDirectory(at: out, withIntermediateDirectories: true)
         try fm.setAttributes([.ownerAccountID: 1000, .groupOwnerAccountID: 1000], ofItemAtPath: out.path)
 
-        // --shard when this appjudge has it (issue 12's other half): shard 1/2, then 2/2, each
-        // into its own run folder; the whole suite in one run otherwise.
-        let help = try Self.inImage([], ["suite", "--help"], timeout: 60)
-        let shards: [String?] = help.output.contains("--shard") ? ["1/2", "2/2"] : [nil]
-        print("appjudge in the image \(shards.count > 1 ? "has --shard: running shard 1/2 and 2/2" : "has no --shard: running the whole suite, unsharded")")
+        // Shard 1/2, then 2/2, each into its own run folder, then merged in the image.
+        let shards = ["1/2", "2/2"]
 
         var evaluated: [String] = []
         for (index, shard) in shards.enumerated() {
@@ -65,9 +62,9 @@ struct ContainerImageTests {
             let run = try Self.inImage(
                 ["-v", "\(gen.path):/repos/gen:ro", "-v", "\(out.path):/out"],
                 ["suite", "--tasks", "/opt/appjudge/tasks", "--task-ids", "todo-list,calculator", "--repos", "/repos/gen", "--jobs", "2",
-                 "--out", "/out/run-\(index)", "--fail-on", "fail,error"] + (shard.map { ["--shard", $0] } ?? []),
+                 "--out", "/out/run-\(index)", "--fail-on", "fail,error", "--shard", shard],
                 timeout: 15 * 60)
-            print("\(shard.map { "shard \($0)" } ?? "the suite") ran in the container in \(Int(Date().timeIntervalSince(started))) s, exit \(run.status)\n\(run.output)")
+            print("shard \(shard) ran in the container in \(Int(Date().timeIntervalSince(started))) s, exit \(run.status)\n\(run.output)")
             #expect(run.status == 0, "\(run.output)")
 
             let folder = out.appendingPathComponent("run-\(index)")
@@ -90,8 +87,12 @@ struct ContainerImageTests {
                 #expect(junit.contains("<testcase"), "\(junit)")
             }
         }
-        // Each pair evaluated exactly once over the shards.
+        // Each pair evaluated exactly once over the shards, and the merge joins them.
         #expect(evaluated.sorted() == ["calculator", "todo-list"], "evaluated: \(evaluated)")
+        let merged = try Self.inImage(["-v", "\(out.path):/out"], ["merge", "--out", "/out/merged", "/out/run-0", "/out/run-1"], timeout: 120)
+        #expect(merged.status == 0 && merged.output.contains("merged 2 shard(s), 2 pair(s)"), "\(merged.output)")
+        let summary = (try? String(contentsOf: out.appendingPathComponent("merged/junit.xml"), encoding: .utf8)) ?? ""
+        #expect(summary.components(separatedBy: "<testcase").count - 1 >= 16, "\(summary)")
     }
 
     /// Each privilege run.sh grants is needed: bubblewrap's sandbox (a fresh /proc, a host name
