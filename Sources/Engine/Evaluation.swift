@@ -409,7 +409,7 @@ public final class Evaluation: @unchecked Sendable {
             app.close()
             var result = CaseResult(id: testCase.id, verdict: .error, reason: reason, seconds: Date().timeIntervalSince(start))
             result.appFailure = failure
-            result.logTail = Self.tail(appLog, lines: 12)
+            result.logTail = AppLog.tail(appLog, lines: 12)
             return result
         }
         do {
@@ -439,7 +439,7 @@ public final class Evaluation: @unchecked Sendable {
             result.verdict = .fail
             result.appFailure = .crashed
             if !result.reason.contains(ended) { result.reason = "The app crashed during the case: \(ended). \(result.reason)" }
-            result.logTail = Self.tail(appLog, lines: 12)
+            result.logTail = AppLog.tail(appLog, lines: 12)
         }
         result.seconds = Date().timeIntervalSince(start)
         result.appStartSeconds = ready
@@ -461,9 +461,6 @@ public final class Evaluation: @unchecked Sendable {
             throw .infrastructure("Cannot write the report \(location.html.path): \(error.localizedDescription).")
         }
     }
-
-    /// The last `lines` lines of a log (at most 2000 characters).
-    static func tail(_ path: String, lines: Int) -> String { AppLog.tail(path, lines: lines) }
 
     /// Keeps only the last `bytes` of a log an app may have flooded.
     static func capLog(_ path: String, bytes: Int) {

@@ -21,13 +21,10 @@ public struct RunSummary {
         }
     }
 
-    /// Mean strict and lenient figures of the scores picked from each row, with how many rows had one.
-    public static func mean(_ scores: [TaskReport.Score?]) -> (strict: Double, lenient: Double?, tasks: Int)? { Score.run(scores) }
-
     public var scenarios: [(String, functional: (strict: Double, lenient: Double?, tasks: Int)?, visual: (strict: Double, lenient: Double?, tasks: Int)?)] {
         Dictionary(grouping: rows, by: \.scenario).keys.sorted().map { s in
             let chosen = rows.filter { $0.scenario == s }
-            return (s, Self.mean(chosen.map(\.functional)), Self.mean(chosen.map(\.visual)))
+            return (s, Score.run(chosen.map(\.functional)), Score.run(chosen.map(\.visual)))
         }
     }
 

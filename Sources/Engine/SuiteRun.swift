@@ -64,8 +64,7 @@ public struct EnginePairEvaluator: PairEvaluator {
         options.output = request.output
         options.caseFilter = request.cases
         if let replay = template.agent?.replay, let run, FileManager.default.fileExists(atPath: replay.appendingPathComponent("run.json").path) {
-            let base = run.standardizedFileURL.path + "/", output = request.output.standardizedFileURL.path
-            let pair = replay.appendingPathComponent(output.hasPrefix(base) ? String(output.dropFirst(base.count)) : "")
+            let pair = replay.appendingPathComponent(request.output.path(inside: run) ?? "")
             options.agent?.replay = pair
             // A pair the earlier run has no records of is not the app's fault: AppJudge cannot judge it here.
             if options.agent?.replayStore(task: request.task.spec.id) == nil {
@@ -114,7 +113,7 @@ public final class SuiteRunner: @unchecked Sendable {
 
     /// The plan's pairs (this shard's, when it is one), generator by generator, in task order.
     public var pairs: [(generator: Generator, task: PlannedTask)] {
-        generators.flatMap { g in tasks.map { (g, $0) } }.filter { only?.contains("\($0.0.name)/\($0.1.spec.id)") ?? true }
+        generators.flatMap { g in tasks.map { (g, $0) } }.filter { only?.contains(pairKey($0.0.name, $0.1.spec.id)) ?? true }
     }
 
     public func pairDirectory(_ generator: String, _ task: String) -> URL {
@@ -140,8 +139,8 @@ public final class SuiteRunner: @unchecked Sendable {
     /// an interrupt have none.
     public func execute() -> [PairResult] {
         var ignored: [String] = []
-        let done = Set(finished(problems: &ignored).map { "\($0.generator)/\($0.task)" })
-        let todo = pairs.filter { !done.contains("\($0.generator.name)/\($0.task.spec.id)") }
+        let done = Set(finished(problems: &ignored).map(\.key))
+        let todo = pairs.filter { !done.contains(pairKey($0.generator.name, $0.task.spec.id)) }
         let queue = SharedQueue(todo.count)
         onThreads(max(1, min(jobs, todo.count))) { [self] _ in
             while !interrupt.isSet, let index = queue.claim() {
@@ -270,10 +269,14 @@ public final class SuiteRunner: @unchecked Sendable {
     }
 
     /// A path inside the run folder, relative to it.
-    func relative(_ url: URL) -> String {
-        let base = run.standardizedFileURL.path + "/"
-        let path = url.standardizedFileURL.path
-        return path.hasPrefix(base) ? String(path.dropFirst(base.count)) : path
+    func relative(_ url: URL) -> String { url.path(inside: run) ?? url.standardizedFileURL.path }
+}
+
+extension URL {
+    /// This path relative to `folder` when it lies inside it, else nil.
+    func path(inside folder: URL) -> String? {
+        let base = folder.standardizedFileURL.path + "/", path = standardizedFileURL.path
+        return path.hasPrefix(base) ? String(path.dropFirst(base.count)) : nil
     }
 }
 

@@ -36,14 +36,14 @@ public final class Station: @unchecked Sendable {
     private var spare: SparePage?
 
     public init(width: Int, height: Int, log: String, browser: BrowserSetup? = nil) throws {
-        xvfb = try Xvfb(width: width, height: height, log: log)
+        (xvfb, display, input) = try Self.openDisplay(width: width, height: height, log: log)
         self.log = log
         browserSetup = browser
         do {
-            display = try XDisplay(xvfb.displayName)
-            input = try XdoInput(display: xvfb.displayName)
             ocr = try TesseractOCR()
         } catch {
+            input.close()
+            display.close()
             xvfb.stop()
             throw error
         }
@@ -101,19 +101,22 @@ public final class Station: @unchecked Sendable {
         defer { lock.unlock() }
         desktopApps += 1
         guard desktopApps > 1 else { return }
-        let fresh = try Xvfb(width: xvfb.width, height: xvfb.height, log: log)
-        let connection: XDisplay, keyboard: XdoInput
-        do {
-            connection = try XDisplay(fresh.displayName)
-            keyboard = try XdoInput(display: fresh.displayName)
-        } catch {
-            fresh.stop()
-            throw error
-        }
+        let fresh = try Self.openDisplay(width: xvfb.width, height: xvfb.height, log: log)
         input.close()
         display.close()
         xvfb.stop()
-        (xvfb, display, input) = (fresh, connection, keyboard)
+        (xvfb, display, input) = fresh
+    }
+
+    /// A new X server with a connection for capture and one for input.
+    private static func openDisplay(width: Int, height: Int, log: String) throws(DesktopError) -> (Xvfb, XDisplay, XdoInput) {
+        let server = try Xvfb(width: width, height: height, log: log)
+        do {
+            return (server, try XDisplay(server.displayName), try XdoInput(display: server.displayName))
+        } catch {
+            server.stop()
+            throw error
+        }
     }
 
     /// Starts making the next case's page (a fresh context, its window off the screen) while
