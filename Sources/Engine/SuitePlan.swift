@@ -109,7 +109,7 @@ public struct SuitePlan {
             }
             let weights = SuitePartition.weights(tasks: tasks, generators: generators.map(\.name), durations: earlier)
             let assigned = SuitePartition.assign(weights, shards: selection.count)
-            let pairs = generators.flatMap { g in tasks.map { "\(g.name)/\($0.spec.id)" } }.filter { assigned[$0] == selection.index }
+            let pairs = generators.flatMap { g in tasks.map { pairKey(g.name, $0.spec.id) } }.filter { assigned[$0] == selection.index }
             shard = .init(index: selection.index, count: selection.count, balancedBy: earlier == nil ? "cases" : "durations", pairs: pairs)
         }
         let jobs = a.jobs ?? defaultJobs(workers: a.workers)

@@ -48,7 +48,7 @@ public enum SuitePartition {
         var seconds: [String: Double] = [:]
         var perCase: [Double] = []
         for r in durations ?? [] where r.outcome != .skipped {
-            seconds["\(r.generator)/\(r.task)"] = (r.seconds * 10).rounded() / 10
+            seconds[r.key] = (r.seconds * 10).rounded() / 10
             if !r.cases.isEmpty { perCase.append(r.seconds / Double(r.cases.count)) }
         }
         perCase.sort()
@@ -56,7 +56,7 @@ public enum SuitePartition {
         var out: [String: Double] = [:]
         for g in generators {
             for t in tasks {
-                let key = "\(g)/\(t.spec.id)"
+                let key = pairKey(g, t.spec.id)
                 out[key] = seconds[key] ?? Double(max(1, t.spec.cases.count)) * unit
             }
         }
@@ -116,11 +116,11 @@ public enum SuiteMerge {
         }
         var results: [String: PairResult] = [:]
         for (i, run) in shards.enumerated() {
-            for r in try SuiteRunFolder.results(run) where owner["\(r.generator)/\(r.task)"] == i {
-                results["\(r.generator)/\(r.task)"] = r
+            for r in try SuiteRunFolder.results(run) where owner[r.key] == i {
+                results[r.key] = r
             }
         }
-        let plan = first.generators.flatMap { g in first.tasks.map { "\(g.name)/\($0.id)" } }
+        let plan = first.pairKeys
         let missing = plan.filter { results[$0] == nil }
         if !missing.isEmpty {
             let present = Set(manifests.map { $0.shard!.index })

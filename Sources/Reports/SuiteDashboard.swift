@@ -130,9 +130,9 @@ public struct RunDiff: Sendable {
     public var scenarios: [Delta] = []
 
     public init(_ a: [PairResult], _ b: [PairResult]) {
-        let before = Dictionary(a.map { ("\($0.generator)/\($0.task)", $0) }) { x, _ in x }
-        let after = Dictionary(b.map { ("\($0.generator)/\($0.task)", $0) }) { x, _ in x }
-        let keys = (a + b).map { "\($0.generator)/\($0.task)" }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        let before = Dictionary(a.map { ($0.key, $0) }) { x, _ in x }
+        let after = Dictionary(b.map { ($0.key, $0) }) { x, _ in x }
+        let keys = (a + b).map(\.key).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         for key in keys {
             let x = before[key], y = after[key]
             let any = (x ?? y)!

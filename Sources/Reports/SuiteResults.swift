@@ -201,3 +201,16 @@ public struct SuiteManifest: Sendable, Codable, Equatable {
         shard = try c.decodeIfPresent(Shard.self, forKey: .shard)
     }
 }
+
+/// How a pair is named in a shard's list, in progress lines and in lookups: `generator/task`,
+/// also its folder under `pairs/`.
+public func pairKey(_ generator: String, _ task: String) -> String { "\(generator)/\(task)" }
+
+extension PairResult {
+    public var key: String { pairKey(generator, task) }
+}
+
+extension SuiteManifest {
+    /// Every pair of the plan, generator by generator, in task order.
+    public var pairKeys: [String] { generators.flatMap { g in tasks.map { pairKey(g.name, $0.id) } } }
+}
