@@ -4,25 +4,9 @@
 # as a CI matrix or a Kubernetes Indexed Job would run them, here on one machine), then merged.
 # One JSON object per line; BENCHMARKS.md records them.
 #   bench/shards.sh [REPEATS]   REPEATS: runs of each setting, the median is reported (default 2)
-set -euo pipefail
-cd "$(dirname "$0")/.."
 repeats=${1:-2}
-swift build -c release >/dev/null
-bin=$(swift build -c release --show-bin-path)/appjudge
-export OMP_THREAD_LIMIT=1
+source "$(dirname "$0")/pairs.sh"
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/gen/ref" "$work/gen/broken"
-for t in todo-list calculator link-tree business-card; do cp -r "tasks/$t/reference" "$work/gen/ref/$t"; done
-cp -r tasks/todo-list/broken/no-persist "$work/gen/broken/todo-list"
-cp -r tasks/calculator/broken/float-results "$work/gen/broken/calculator"
-ids=todo-list,calculator,link-tree,business-card
-pairs=6
-plan=(--tasks tasks --task-ids $ids --repos "$work/gen/ref" --repos "$work/gen/broken")
-
-median() { python3 -c 'import statistics,sys; print(int(statistics.median(int(x) for x in sys.argv[1:])))' "$@"; }
-list() { local IFS=,; echo "$*"; }
 now() { date +%s%N; }
 
 walls=()

@@ -3,22 +3,8 @@
 # (the RSS of appjudge and everything below it, sampled every 0.2 s), and what a kill -9 and
 # --resume cost against an uninterrupted run. One JSON object per line; BENCHMARKS.md records them.
 #   bench/suite.sh [REPEATS]   REPEATS: runs of each setting, the median is reported (default 3)
-set -euo pipefail
-cd "$(dirname "$0")/.."
 repeats=${1:-3}
-swift build -c release >/dev/null
-bin=$(swift build -c release --show-bin-path)/appjudge
-export OMP_THREAD_LIMIT=1
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-# Two generators, six pairs: references of four tasks (web and desktop) and two broken variants.
-mkdir -p "$work/gen/ref" "$work/gen/broken"
-for t in todo-list calculator link-tree business-card; do cp -r "tasks/$t/reference" "$work/gen/ref/$t"; done
-cp -r tasks/todo-list/broken/no-persist "$work/gen/broken/todo-list"
-cp -r tasks/calculator/broken/float-results "$work/gen/broken/calculator"
-ids=todo-list,calculator,link-tree,business-card
-pairs=6
+source "$(dirname "$0")/pairs.sh"
 
 # Runs the suite once; prints "<wall ms> <peak tree PSS kB> <peak tree RSS kB>". PSS shares each
 # page among the processes mapping it (Chromium's processes share most of theirs), so it is the
@@ -65,16 +51,12 @@ print(int((time.monotonic() - start) * 1000), peak_pss, peak_rss)
 PY
 }
 
-median() { python3 -c 'import statistics,sys; print(int(statistics.median(int(x) for x in sys.argv[1:])))' "$@"; }
-
-list() { local IFS=,; echo "$*"; }
-
 # JOBS=none measures the resume alone.
 for jobs in ${JOBS:-1 2 4}; do
   [ "$jobs" = none ] && continue
   walls=(); psss=(); rsss=()
   for i in $(seq 1 "$repeats"); do
-    read -r wall pss rss < <(measure "$work/j$jobs-$i" --tasks tasks --task-ids $ids --repos "$work/gen/ref" --repos "$work/gen/broken" --jobs "$jobs")
+    read -r wall pss rss < <(measure "$work/j$jobs-$i" "${plan[@]}" --jobs "$jobs")
     walls+=("$wall"); psss+=("$pss"); rsss+=("$rss")
   done
   w=$(median "${walls[@]}"); p=$(median "${psss[@]}"); r=$(median "${rsss[@]}")
@@ -87,7 +69,7 @@ killed_total=(); resume_only=()
 for i in $(seq 1 "$repeats"); do
   out="$work/k$i"
   start=$(date +%s%N)
-  "$bin" suite --out "$out" --tasks tasks --task-ids $ids --repos "$work/gen/ref" --repos "$work/gen/broken" --jobs 2 >/dev/null 2>&1 &
+  "$bin" suite --out "$out" "${plan[@]}" --jobs 2 >/dev/null 2>&1 &
   pid=$!
   until ls "$out"/pairs/*/*/result.json >/dev/null 2>&1; do sleep 0.1; done
   kill -9 "$pid"; wait "$pid" 2>/dev/null || true

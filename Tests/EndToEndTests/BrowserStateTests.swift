@@ -12,19 +12,23 @@ struct BrowserStateTests {
     /// history entries) and reports on load what an earlier visit left: every case must find it
     /// clean, and the case that reloads its own page must find its own state (the probe works).
     @Test func eachCaseStartsWithNothingOfTheLast() throws {
-        let out = Scratch.directory("leak")
-        defer { try? FileManager.default.removeItem(at: out) }
-        let task = Repo.fixture("leak")
-        let result = try CLI.run([
-            "run", "--task", task.path, "--repo", task.appendingPathComponent("app").path, "--out", out.path, "--workers", "1",
-        ])
-        let json = try report(in: out, task: "leak")
-        let cases = json["cases"] as? [[String: Any]] ?? []
-        #expect(cases.count == 4)
-        #expect(failing(json).isEmpty, "\(result.output)")
-        #expect(result.status == 0, "\(result.output)")
-        expectNothingLeftBehind()
+        try expectEveryCaseClean(fixture: "leak")
     }
+}
+
+/// Runs a leak probe fixture (its app in `app/`, four cases) on one worker: every case passes.
+func expectEveryCaseClean(fixture: String) throws {
+    let out = Scratch.directory(fixture)
+    defer { try? FileManager.default.removeItem(at: out) }
+    let task = Repo.fixture(fixture)
+    let result = try CLI.run([
+        "run", "--task", task.path, "--repo", task.appendingPathComponent("app").path, "--out", out.path, "--workers", "1",
+    ])
+    let json = try report(in: out, task: fixture)
+    #expect((json["cases"] as? [[String: Any]] ?? []).count == 4)
+    #expect(failing(json).isEmpty, "\(result.output)")
+    #expect(result.status == 0, "\(result.output)")
+    expectNothingLeftBehind()
 }
 
 /// AppJudge's browser is its own: when it dies under a case, the app is not blamed.
@@ -105,16 +109,6 @@ struct DesktopStateTests {
     /// leaves it: every case must find the display clean, and the case that reads the buffer
     /// again within its own app must find its own mark (the probe works).
     @Test func eachDesktopCaseStartsOnACleanDisplay() throws {
-        let out = Scratch.directory("desktop-leak")
-        defer { try? FileManager.default.removeItem(at: out) }
-        let task = Repo.fixture("desktop-leak")
-        let result = try CLI.run([
-            "run", "--task", task.path, "--repo", task.appendingPathComponent("app").path, "--out", out.path, "--workers", "1",
-        ])
-        let json = try report(in: out, task: "desktop-leak")
-        #expect((json["cases"] as? [[String: Any]] ?? []).count == 4)
-        #expect(failing(json).isEmpty, "\(result.output)")
-        #expect(result.status == 0, "\(result.output)")
-        expectNothingLeftBehind()
+        try expectEveryCaseClean(fixture: "desktop-leak")
     }
 }
