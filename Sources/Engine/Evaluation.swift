@@ -426,6 +426,7 @@ public final class Evaluation: @unchecked Sendable {
         // layout skips.
         let ocr: any TextRecognizer = prepared.plan.kind == .desktop ? ButtonAwareOCR(station.ocr) : station.ocr
         let observer = Observer(screen: station.display, ocr: ocr, sink: frames, prefix: name, structure: app.structure)
+        observer.settledStart = app.readyFrame
         var result = judge(app, observer)
         if let ended = app.browserEnded(), !interrupt.isSet {
             // The browser is AppJudge's: whatever the steps saw after it ended says nothing of the app.

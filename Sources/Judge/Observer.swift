@@ -49,6 +49,9 @@ public final class Observer: @unchecked Sendable {
     /// Seconds spent reading the page's structure, for the report.
     public private(set) var structureSeconds = 0.0
     public var settleTimeout = 5.0
+    /// A frame already seen to settle with no input since (the one the app was ready on): the
+    /// first look starts from it, so a screen still showing it is taken without a second wait.
+    public var settledStart: Image?
 
     public init(screen: any FrameSource, ocr: any TextRecognizer, sink: any FrameSink, prefix: String, structure: (any StructureSource)? = nil) {
         self.screen = screen
@@ -61,9 +64,15 @@ public final class Observer: @unchecked Sendable {
     /// Waits until the screen is still, then keeps the frame (and the page's structure as it
     /// was while the frame stayed the same).
     public func observe(stableFrames: Int = 3) throws -> Observation {
-        let settled = try screen.waitUntilSettled(timeout: settleTimeout, stableFrames: stableFrames)
-        guard let structure else { return try record(settled.frame, page: nil) }
-        var frame = settled.frame
+        var frame: Image
+        let start = settledStart
+        settledStart = nil
+        if let start, case let now = try screen.capture(), now.digest == start.digest {
+            frame = now
+        } else {
+            frame = try screen.waitUntilSettled(timeout: settleTimeout, stableFrames: stableFrames).frame
+        }
+        guard let structure else { return try record(frame, page: nil) }
         for _ in 0..<3 {
             let start = Date()
             let page = try structure.read()

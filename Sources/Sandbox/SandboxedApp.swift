@@ -42,6 +42,9 @@ public final class SandboxedApp: @unchecked Sendable {
     private var page: (browser: BrowserJail, page: BrowserPage)?
     /// The page's structure, read over DevTools (web apps).
     public private(set) var structure: (any StructureSource)?
+    /// The still frame readiness ended on, when the screen did settle: the first look at the
+    /// app need not wait for stillness again if nothing has changed since.
+    public private(set) var readyFrame: Image?
     /// Seconds each part of the last launch took, for the trace: the sandbox, the page's
     /// window, the app until it answered, the page's load, its first paint.
     public private(set) var launchTimes: [(String, Double)] = []
@@ -85,6 +88,7 @@ public final class SandboxedApp: @unchecked Sendable {
         window = nil
         page = nil
         structure = nil
+        readyFrame = nil
         let argv: [String]
         var network = Jail.Network.isolated
         if isWeb {
@@ -190,6 +194,7 @@ public final class SandboxedApp: @unchecked Sendable {
             guard let settled = try? station.display.waitUntilSettled(timeout: max(0.1, contentDeadline.timeIntervalSinceNow), stableFrames: 3)
             else { return .infrastructure("the screen could not be captured") }
             if !settled.frame.cropped(to: inside).isUniform {
+                if settled.settled { readyFrame = settled.frame }
                 mark("paint")
                 return nil
             }
@@ -225,10 +230,13 @@ public final class SandboxedApp: @unchecked Sendable {
                 window = found.id
                 // No window manager: the keyboard focus must be given explicitly.
                 try? station.display.focus(window: found.id)
-                _ = try? station.display.waitUntilSettled(timeout: 3, stableFrames: 4)
+                let settled = try? station.display.waitUntilSettled(timeout: 3, stableFrames: 4)
                 // Toolkits may show a first window and replace it (SDL does, while it loads
                 // OpenGL): ready means a window that is still there once the screen is still.
-                if isMapped(found.id) { return nil }
+                if isMapped(found.id) {
+                    readyFrame = settled.flatMap { $0.settled ? $0.frame : nil }
+                    return nil
+                }
                 continue
             }
             if Date() >= deadline { return .notReady("no window appeared within \(Int(prepared.limits.startSeconds)) s") }
