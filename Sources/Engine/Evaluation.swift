@@ -455,12 +455,14 @@ public final class Evaluation: @unchecked Sendable {
         } catch {
             throw .infrastructure("Cannot write the report \(location.json.path): \(error.localizedDescription).")
         }
-        let html = HTMLReport.render(report, frames: frames.snapshot)
+        let (kept, frameFailure) = frames.written()
+        let html = HTMLReport.render(report, frames: kept)
         do {
             try AtomicFile.write(Data(html.utf8), to: location.html)
         } catch {
             throw .infrastructure("Cannot write the report \(location.html.path): \(error.localizedDescription).")
         }
+        if let frameFailure { throw .infrastructure(frameFailure) }
     }
 
     /// Keeps only the last `bytes` of a log an app may have flooded.
