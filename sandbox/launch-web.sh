@@ -14,7 +14,7 @@ echo "[appjudge] start: $APPJUDGE_START"
 # The start command's exit status is kept for ready.py: 0 may mean it daemonised its server.
 (/bin/sh -c "$APPJUDGE_START"; echo $? >/tmp/.appjudge-start-status) &
 app=$!
-port=$(python3 /srv/appjudge/ready.py "$app" "$status") || exit 0
+port=$(python3 -S /srv/appjudge/ready.py "$app" "$status") || exit 0
 echo "[appjudge] ready on port $port"
 wait "$app"
 code=$(cat /tmp/.appjudge-start-status 2>/dev/null || echo 1)

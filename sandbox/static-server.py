@@ -2,15 +2,15 @@
 
     python3 -S static-server.py PORT DIRECTORY
 
-It imports only what it needs (the standard library's http.server takes several times longer
-to start, and a server starts once per case). Serves files under DIRECTORY on 127.0.0.1:PORT:
+It imports only built-in modules (the standard library's http.server takes several times longer
+to start, and so do socket and threading, which it does not need: a server starts once per case). Serves files under DIRECTORY on 127.0.0.1:PORT:
 GET and HEAD, index.html for a folder, the usual content types, 404 for anything else; never
 outside DIRECTORY and never a listing.
 """
+import _socket
+import _thread
 import os
-import socket
 import sys
-import threading
 
 TYPES = {
     "html": "text/html; charset=utf-8", "htm": "text/html; charset=utf-8", "css": "text/css; charset=utf-8",
@@ -53,44 +53,52 @@ def resolve(root, target):
 def serve(connection, root):
     try:
         connection.settimeout(30)
-        with connection, connection.makefile("rb") as reader:
+        pending = b""
+        while True:
+            # One request's head: up to the blank line (CRLF or bare LF endings).
             while True:
-                line = reader.readline(8192)
-                if not line:
+                ends = [i + len(mark) for mark in (b"\r\n\r\n", b"\n\n") for i in (pending.find(mark),) if i >= 0]
+                if ends:
+                    break
+                if len(pending) > 65536:
                     return
-                parts = line.decode("latin-1").split()
-                while True:
-                    header = reader.readline(8192)
-                    if header in (b"\r\n", b"\n", b""):
-                        break
-                if len(parts) < 2:
+                chunk = connection.recv(65536)
+                if not chunk:
                     return
-                method, target = parts[0], parts[1]
-                full = resolve(root, target) if method in ("GET", "HEAD") else None
-                if full is None:
-                    body = b"not found\n"
-                    head = "HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\n"
-                else:
-                    with open(full, "rb") as handle:
-                        body = handle.read()
-                    kind = TYPES.get(full.rsplit(".", 1)[-1].lower(), "application/octet-stream")
-                    head = f"HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nCache-Control: no-cache\r\n"
-                head += f"Content-Length: {len(body)}\r\nConnection: keep-alive\r\n\r\n"
-                connection.sendall(head.encode("latin-1") + (b"" if method == "HEAD" else body))
+                pending += chunk
+            end = min(ends)
+            head, pending = pending[:end], pending[end:]
+            parts = head.split(b"\n", 1)[0].decode("latin-1").split()
+            if len(parts) < 2:
+                return
+            method, target = parts[0], parts[1]
+            full = resolve(root, target) if method in ("GET", "HEAD") else None
+            if full is None:
+                body = b"not found\n"
+                reply = "HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\n"
+            else:
+                with open(full, "rb") as handle:
+                    body = handle.read()
+                kind = TYPES.get(full.rsplit(".", 1)[-1].lower(), "application/octet-stream")
+                reply = f"HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nCache-Control: no-cache\r\n"
+            reply += f"Content-Length: {len(body)}\r\nConnection: keep-alive\r\n\r\n"
+            connection.sendall(reply.encode("latin-1") + (b"" if method == "HEAD" else body))
     except OSError:
         pass
+    finally:
+        connection.close()
 
 
 def main():
     port, root = int(sys.argv[1]), os.path.realpath(sys.argv[2])
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener = _socket.socket(_socket.AF_INET, _socket.SOCK_STREAM)
+    listener.setsockopt(_socket.SOL_SOCKET, _socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", port))
     listener.listen(64)
     print(f"serving {root} on http://127.0.0.1:{port}/", flush=True)
     while True:
-        connection, _ = listener.accept()
-        threading.Thread(target=serve, args=(connection, root), daemon=True).start()
+        descriptor, _ = listener._accept()
+        _thread.start_new_thread(serve, (_socket.socket(_socket.AF_INET, _socket.SOCK_STREAM, 0, descriptor), root))
 
 
 if __name__ == "__main__":
