@@ -64,6 +64,9 @@ extension AppJudgeCLI {
         }
         template.workers = plan.manifest.workers
         template.offline = plan.manifest.offline
+        // The workers' displays and browsers go from one pair to the next (their logs in RUN/stations).
+        template.stations = try? StationPool(folder: run.appendingPathComponent("stations"))
+        defer { template.stations?.close() }
         if let s = parsed.startTimeout { template.limits.startSeconds = s }
         let runner = SuiteRunner(
             run: run, tasks: plan.tasks, generators: plan.generators, evaluator: EnginePairEvaluator(template: template, interrupt: interrupt, run: run),

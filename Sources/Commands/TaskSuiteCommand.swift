@@ -35,6 +35,9 @@ enum TaskSuiteCommand {
     /// With `record`, the reference's run writes reference screenshots that are missing.
     static func validate(_ tasks: [SuiteTask], home: URL, output: URL, record: Bool = false, print: (String) -> Void) -> Int32 {
         var invalid = 0, wrong = 0
+        // The workers' displays and browsers go from one evaluation to the next (their logs in OUT/stations).
+        let stations = try? StationPool(folder: output.appendingPathComponent("stations"))
+        defer { stations?.close() }
         print("task                 app                      expected               got                    ok")
         for task in tasks {
             guard case .success(let spec) = task.loaded else {
@@ -59,6 +62,7 @@ enum TaskSuiteCommand {
                     task: task.directory, repository: repository, output: output.appendingPathComponent(spec.id).appendingPathComponent(name),
                     runId: "validate", sandboxDirectory: home.appendingPathComponent("sandbox"))
                 options.workers = 2
+                options.stations = stations
                 options.recordScreens = record && name == "reference"
                 let expected = mustFail.isEmpty ? "all pass" : "fail " + mustFail.sorted().joined(separator: ",")
                 let got: String

@@ -32,6 +32,9 @@ public struct EvaluationOptions: Sendable {
     public var recordScreens = false
     /// No install: use what the repository commits (`--offline`).
     public var offline = false
+    /// Displays and browsers to take the workers' from and give them back to, for runs of
+    /// many evaluations; nil starts and stops them with this evaluation.
+    public var stations: StationPool?
 
     public init(task: URL, repository: URL, output: URL, runId: String, sandboxDirectory: URL) {
         self.task = task
@@ -224,11 +227,18 @@ public final class Evaluation: @unchecked Sendable {
             return Station.BrowserSetup(
                 support: prepared.support, etc: prepared.etc, limits: prepared.limits, log: logs.appendingPathComponent("browser-\(name).log").path)
         }
-        // Started side by side: each is a display and a browser that mostly wait for themselves.
+        // Taken from the pool when one is given, else started side by side: each is a display and
+        // a browser that mostly wait for themselves.
+        let pool = options.stations
+        let fit = StationPool.Fit(
+            width: viewport.width, height: viewport.height, web: prepared.plan.kind == .web, support: prepared.support, limits: prepared.limits)
         let opening = Slots<Result<Station, any Error>>(count: max(1, min(options.workers, cases.count)))
+        for i in 0..<opening.count { opening[i] = pool?.take(fit).map { .success($0) } }
         onThreads(opening.count) { i in
+            guard opening[i] == nil else { return }
             opening[i] = Result {
-                try Station(
+                if let pool { return try pool.start(fit) }
+                return try Station(
                     width: viewport.width, height: viewport.height,
                     log: location.directory.appendingPathComponent("xvfb-\(i).log").path, browser: browser("\(i)"))
             }
@@ -239,7 +249,11 @@ public final class Evaluation: @unchecked Sendable {
             case .failure(let error): stationError = error
             }
         }
-        defer { stations.forEach { $0.close() } }
+        defer {
+            for station in stations {
+                if let pool, !interrupt.isSet { pool.giveBack(station, fit: fit) } else { station.close() }
+            }
+        }
         guard !stations.isEmpty else {
             let reason = "\(stationError.map { "\($0)" } ?? "no display")"
             _ = end(.infraError, reason)

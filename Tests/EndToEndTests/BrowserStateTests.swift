@@ -14,6 +14,37 @@ struct BrowserStateTests {
     @Test func eachCaseStartsWithNothingOfTheLast() throws {
         try expectEveryCaseClean(fixture: "leak")
     }
+
+    /// Suites and validation keep a worker's display and browser from one evaluation to the
+    /// next: the second generator's probe runs in the browser the first generator's used (one
+    /// station was ever started) and still finds nothing of it.
+    @Test func eachEvaluationStartsWithNothingOfTheLast() throws {
+        let scratch = Scratch.directory("leak-suite")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let fm = FileManager.default
+        let fixture = Repo.fixture("leak")
+        try fm.createDirectory(at: scratch.appendingPathComponent("tasks/leak"), withIntermediateDirectories: true)
+        try fm.copyItem(at: fixture.appendingPathComponent("task.json"), to: scratch.appendingPathComponent("tasks/leak/task.json"))
+        for generator in ["first", "second"] {
+            try fm.createDirectory(at: scratch.appendingPathComponent(generator), withIntermediateDirectories: true)
+            try fm.copyItem(at: fixture.appendingPathComponent("app"), to: scratch.appendingPathComponent("\(generator)/leak"))
+        }
+        let run = scratch.appendingPathComponent("run")
+        let result = try CLI.run([
+            "suite", "--tasks", scratch.appendingPathComponent("tasks").path, "--repos", scratch.appendingPathComponent("first").path,
+            "--repos", scratch.appendingPathComponent("second").path, "--jobs", "1", "--workers", "1", "--out", run.path, "--fail-on", "fail",
+        ])
+        #expect(result.status == 0, "\(result.output)")
+        for generator in ["first", "second"] {
+            let data = try Data(contentsOf: run.appendingPathComponent("pairs/\(generator)/leak/result.json"))
+            let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+            let verdicts = (json["cases"] as? [[String: Any]] ?? []).map { "\($0["id"] ?? "")=\($0["verdict"] ?? "")" }
+            #expect(verdicts.sorted() == ["detects=pass", "first=pass", "second=pass", "third=pass"], "\(generator): \(verdicts)")
+        }
+        let logs = try fm.contentsOfDirectory(atPath: run.appendingPathComponent("stations").path).filter { $0.hasPrefix("browser-") }
+        #expect(logs == ["browser-1.log"], "\(logs)")
+        expectNothingLeftBehind()
+    }
 }
 
 /// Runs a leak probe fixture (its app in `app/`, four cases) on one worker: every case passes.
