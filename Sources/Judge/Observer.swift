@@ -65,9 +65,9 @@ public final class Observer: @unchecked Sendable {
     /// was while the frame stayed the same).
     public func observe(stableFrames: Int = 3) throws -> Observation {
         var frame: Image
-        let start = settledStart
+        let seed = settledStart
         settledStart = nil
-        if let start, case let now = try screen.capture(), now.digest == start.digest {
+        if let seed, case let now = try screen.capture(), now.digest == seed.digest {
             frame = now
         } else {
             frame = try screen.waitUntilSettled(timeout: settleTimeout, stableFrames: stableFrames).frame
