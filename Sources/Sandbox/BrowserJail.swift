@@ -57,6 +57,9 @@ public final class BrowserJail: @unchecked Sendable {
         var jail = Jail(work: home, support: support, etc: etc, limits: limits)
         jail.display = display
         jail.environment = Jail.baseEnvironment(port: nil)
+        // GTK's settings there draw the caret steadily: a blinking one makes a focused field's
+        // picture depend on when it is taken and restarts every wait for a still screen.
+        jail.environment["XDG_CONFIG_HOME"] = "\(Jail.supportPath)/browser"
         jail.descriptors = [3: commands[0], 4: answers[1]]
         jail.infoDescriptor = info[1]
         let group = ControlGroup.create(name: "browser-\(UUID().uuidString.prefix(6).lowercased())", limits: limits)

@@ -15,7 +15,7 @@ struct BrowserPageTests {
         defer { page.close() }
         try page.input.click(at: .init(x: 60, y: 14), button: .left, count: 1)
         try page.input.type("abc")
-        // No caret on screen while the pictures are compared: it blinks.
+        // No caret on screen while the pictures are compared: only the spare page may change them.
         try page.input.click(at: .init(x: 400, y: 400), button: .left, count: 1)
         let before = try page.display.waitUntilSettled(timeout: 3, stableFrames: 4).frame
         let spare = try page.browser.prepareSparePage()
@@ -53,5 +53,37 @@ struct BrowserPageTests {
         let ui = targets.filter { $0["type"]?.string == "browser_ui" }.compactMap { $0["url"]?.string }
         #expect(ui.isEmpty, "browser UI pages: \(ui)")
         page.browser.closePage(extra)
+    }
+
+    /// A caret that blinks makes the picture of a focused field depend on the moment it is
+    /// taken, and restarts every wait for a still screen. The browser is told (through GTK's
+    /// settings) to draw it steadily: it is there, and it holds still.
+    @Test func theCaretIsDrawnAndHoldsStill() throws {
+        let page = try LivePage(html: "<body style='margin:0;background:#ffffff'><input id='f' style='font-size:20px;width:300px'></body>")
+        defer { page.close() }
+        try page.input.click(at: .init(x: 400, y: 400), button: .left, count: 1)
+        let blurred = try page.display.waitUntilSettled(timeout: 3, stableFrames: 4).frame
+        try page.input.click(at: .init(x: 150, y: 14), button: .left, count: 1)
+        let focused = try page.display.waitUntilSettled(timeout: 3, stableFrames: 4).frame
+        #expect(focused.digest != blurred.digest, "focusing the field changed nothing on screen")
+        var changes = 0
+        var last = focused.digest
+        for _ in 0..<30 {
+            usleep(50_000)
+            let now = try page.display.capture().digest
+            if now != last { changes += 1 }
+            last = now
+        }
+        #expect(changes == 0, "the focused field's picture changed \(changes) time(s) in 1.5 s")
+        // The caret itself is drawn: a dark vertical run inside the field, left of its middle.
+        var caretColumns = 0
+        for x in 4..<150 {
+            let dark = (4..<26).filter { y in
+                let i = (y * focused.width + x) * 4
+                return focused.pixels[i] < 100 && focused.pixels[i + 1] < 100 && focused.pixels[i + 2] < 100
+            }.count
+            if dark >= 12 { caretColumns += 1 }
+        }
+        #expect(caretColumns >= 1, "no caret in the focused field")
     }
 }
