@@ -193,6 +193,17 @@ public enum AppJudgeCLI {
         FileHandle.standardError.write(Data("appjudge: \(message)\n".utf8))
     }
 
+    /// The pool that keeps workers' displays and browsers between evaluations, kept in
+    /// `folder`. Without one every evaluation starts its own: slower, never wrong, and said.
+    static func stationPool(in folder: URL) -> StationPool? {
+        do {
+            return try StationPool(folder: folder)
+        } catch {
+            printError("note: each evaluation starts its own displays and browsers (slower): \(folder.path): \(error)")
+            return nil
+        }
+    }
+
     /// Parses `--name value` pairs. `--help` prints the usage; an unknown or valueless option
     /// is a usage error. Either way the failure is the exit code to return.
     static func options(_ args: [String], allowed: Set<String>) -> Result<[String: String], CommandStop> {

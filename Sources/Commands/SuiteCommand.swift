@@ -65,7 +65,7 @@ extension AppJudgeCLI {
         template.workers = plan.manifest.workers
         template.offline = plan.manifest.offline
         // The workers' displays and browsers go from one pair to the next (their logs in RUN/stations).
-        template.stations = try? StationPool(folder: run.appendingPathComponent("stations"))
+        template.stations = AppJudgeCLI.stationPool(in: run.appendingPathComponent("stations"))
         defer { template.stations?.close() }
         if let s = parsed.startTimeout { template.limits.startSeconds = s }
         let runner = SuiteRunner(

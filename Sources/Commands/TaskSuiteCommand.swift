@@ -36,7 +36,7 @@ enum TaskSuiteCommand {
     static func validate(_ tasks: [SuiteTask], home: URL, output: URL, record: Bool = false, print: (String) -> Void) -> Int32 {
         var invalid = 0, wrong = 0
         // The workers' displays and browsers go from one evaluation to the next (their logs in OUT/stations).
-        let stations = try? StationPool(folder: output.appendingPathComponent("stations"))
+        let stations = AppJudgeCLI.stationPool(in: output.appendingPathComponent("stations"))
         defer { stations?.close() }
         print("task                 app                      expected               got                    ok")
         for task in tasks {

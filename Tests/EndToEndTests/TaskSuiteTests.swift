@@ -40,8 +40,15 @@ struct TaskSuiteTests {
         let odd = task.appendingPathComponent("broken/odd-outcome")
         try fm.createDirectory(at: odd, withIntermediateDirectories: true)
         try #"{"fail": [], "outcome": "exploded"}"#.write(to: odd.appendingPathComponent("expected.json"), atomically: true, encoding: .utf8)
-        let invalid = try CLI.run(["tasks", "validate", suite.path], timeout: 600)
+        // Its output folder holds a file where the kept stations' folder would go: every
+        // evaluation then starts its own display and browser, and says so once.
+        let out = Scratch.directory("validate-out")
+        defer { try? fm.removeItem(at: out) }
+        try "".write(to: out.appendingPathComponent("stations"), atomically: true, encoding: .utf8)
+        let invalid = try CLI.run(["tasks", "validate", suite.path, "--out", out.path], timeout: 600)
         #expect(invalid.status == 2, "\(invalid.output)")
+        #expect(invalid.output.components(separatedBy: "each evaluation starts its own displays and browsers").count == 2, "\(invalid.output)")
+        #expect(invalid.output.contains("reference                all pass               all pass"), "\(invalid.output)")
         #expect(invalid.output.contains("odd-outcome/expected.json: outcome: 'exploded' is not one of evaluated, build_failed"), "\(invalid.output)")
 
         let bad = suite.appendingPathComponent("bad")
