@@ -60,11 +60,6 @@ public struct Command: Sendable {
     /// Descriptors of this process the child gets under other numbers (child's number: ours),
     /// e.g. the two ends of a browser's DevTools pipe, which it expects as 3 and 4.
     public var mappedDescriptors: [Int32: Int32] = [:]
-    /// Killed by the kernel when AppJudge dies, even by SIGKILL (a parent-death signal, set by
-    /// util-linux's `setpriv` just before it becomes the child). Cleanup code cannot run after
-    /// a SIGKILL; without this an Xvfb that had no client yet, or an install network's
-    /// holder, would outlive the run.
-    public var diesWithParent = true
 
     public init(
         _ executable: String, _ arguments: [String] = [], environment: [String: String] = Command.baseEnvironment(),
@@ -153,11 +148,14 @@ public final class ChildProcess: @unchecked Sendable {
         }
     }
 
-    /// util-linux, which Debian marks essential.
+    /// Every child is killed by the kernel when AppJudge dies, even by SIGKILL: util-linux's
+    /// `setpriv` (essential in Debian) sets a parent-death signal and becomes the child.
+    /// Cleanup code cannot run after a SIGKILL; without this an Xvfb that had no client yet,
+    /// or an install network's holder, outlived the run.
     private static let setpriv = "/usr/bin/setpriv"
 
     private static func spawnHere(path: String, command: Command, stdin: Int32, stdout: Int32, stderr: Int32) throws(ProcessError) -> pid_t {
-        if command.diesWithParent, access(setpriv, X_OK) != 0 { throw .executableNotFound("\(setpriv) (Debian package util-linux)") }
+        guard access(setpriv, X_OK) == 0 else { throw .executableNotFound("\(setpriv) (Debian package util-linux)") }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -192,16 +190,14 @@ public final class ChildProcess: @unchecked Sendable {
         posix_spawnattr_setpgroup(&attributes, 0)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
 
-        let (executable, arguments) =
-            command.diesWithParent ? (setpriv, [setpriv, "--pdeathsig", "KILL", "--", path] + command.arguments) : (path, [path] + command.arguments)
-        let argv = arguments.map { strdup($0) } + [nil]
+        let argv = ([setpriv, "--pdeathsig", "KILL", "--", path] + command.arguments).map { strdup($0) } + [nil]
         let envp = command.environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
         }
         var pid: pid_t = 0
-        let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        let rc = posix_spawn(&pid, setpriv, &actions, &attributes, argv, envp)
         guard rc == 0 else { throw .spawnFailed(command.executable, errno: rc) }
         return pid
     }
