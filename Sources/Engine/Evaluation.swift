@@ -222,25 +222,23 @@ public final class Evaluation: @unchecked Sendable {
         var stations: [Station] = []
         var stationError: (any Error)?
         // Web apps are shown by a browser each worker keeps warm; each case gets a fresh context.
-        @Sendable func browser(_ name: String) -> Station.BrowserSetup? {
-            guard prepared.plan.kind == .web else { return nil }
-            return Station.BrowserSetup(
-                support: prepared.support, etc: prepared.etc, limits: prepared.limits, log: logs.appendingPathComponent("browser-\(name).log").path)
+        let fit = StationPool.Fit(
+            width: viewport.width, height: viewport.height, web: prepared.plan.kind == .web, support: prepared.support, limits: prepared.limits)
+        @Sendable func openStation(_ fit: StationPool.Fit, named name: String) throws -> Station {
+            try fit.station(
+                etc: prepared.etc, xvfbLog: location.directory.appendingPathComponent("xvfb-\(name).log").path,
+                browserLog: logs.appendingPathComponent("browser-\(name).log").path)
         }
         // Taken from the pool when one is given, else started side by side: each is a display and
         // a browser that mostly wait for themselves.
         let pool = options.stations
-        let fit = StationPool.Fit(
-            width: viewport.width, height: viewport.height, web: prepared.plan.kind == .web, support: prepared.support, limits: prepared.limits)
         let opening = Slots<Result<Station, any Error>>(count: max(1, min(options.workers, cases.count)))
         for i in 0..<opening.count { opening[i] = pool?.take(fit).map { .success($0) } }
         onThreads(opening.count) { i in
             guard opening[i] == nil else { return }
             opening[i] = Result {
                 if let pool { return try pool.start(fit) }
-                return try Station(
-                    width: viewport.width, height: viewport.height,
-                    log: location.directory.appendingPathComponent("xvfb-\(i).log").path, browser: browser("\(i)"))
+                return try openStation(fit, named: "\(i)")
             }
         }
         for case let result? in opening.values {
@@ -282,9 +280,9 @@ public final class Evaluation: @unchecked Sendable {
                 if let v = testCase.viewport, v != viewport {
                     let key = "\(v.width)x\(v.height)"
                     if sized[key] == nil {
-                        sized[key] = try? Station(
-                            width: v.width, height: v.height, log: location.directory.appendingPathComponent("xvfb-\(worker)-\(key).log").path,
-                            browser: browser("\(worker)-\(key)"))
+                        var size = fit
+                        (size.width, size.height) = (v.width, v.height)
+                        sized[key] = try? openStation(size, named: "\(worker)-\(key)")
                     }
                     station = sized[key]
                 }

@@ -15,6 +15,13 @@ public final class StationPool: @unchecked Sendable {
         var web: Bool
         var support: URL
         var limits: ResourceLimits
+
+        /// A new station of this fit: its display logs to `xvfbLog`; a web app's browser, whose
+        /// sandbox gets the /etc files in `etc`, logs to `browserLog`.
+        func station(etc: URL, xvfbLog: String, browserLog: String) throws -> Station {
+            let browser = web ? Station.BrowserSetup(support: support, etc: etc, limits: limits, log: browserLog) : nil
+            return try Station(width: width, height: height, log: xvfbLog, browser: browser)
+        }
     }
 
     private let lock = NSLock()
@@ -46,13 +53,9 @@ public final class StationPool: @unchecked Sendable {
             started += 1
             return started
         }
-        let browser =
-            fit.web
-            ? Station.BrowserSetup(
-                support: fit.support, etc: etc, limits: fit.limits, log: folder.appendingPathComponent("browser-\(number).log").path)
-            : nil
-        return try Station(
-            width: fit.width, height: fit.height, log: folder.appendingPathComponent("xvfb-\(number).log").path, browser: browser)
+        return try fit.station(
+            etc: etc, xvfbLog: folder.appendingPathComponent("xvfb-\(number).log").path,
+            browserLog: folder.appendingPathComponent("browser-\(number).log").path)
     }
 
     /// At most this many stations wait idle; the longest-idle one goes first (a suite that
