@@ -74,9 +74,7 @@ struct BrowserDeathTests {
         for _ in 0..<3 {
             let out = Scratch.directory("browser-death")
             defer { try? FileManager.default.removeItem(at: out) }
-            var env = Command.baseEnvironment()
-            env["APPJUDGE_HOME"] = Repo.root.path
-            env["OMP_THREAD_LIMIT"] = "1"
+            let env = CLI.environment()
             let run = try ChildProcess(
                 Command(
                     Repo.releaseBinary.path,

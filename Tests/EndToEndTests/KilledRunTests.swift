@@ -16,9 +16,7 @@ struct KilledRunTests {
     func aRunKilledWhileItsDisplayStartsLeavesNoServer(task: String) throws {
         let out = Scratch.directory("killed-display")
         defer { try? FileManager.default.removeItem(at: out) }
-        var env = Command.baseEnvironment()
-        env["APPJUDGE_HOME"] = Repo.root.path
-        env["OMP_THREAD_LIMIT"] = "1"
+        let env = CLI.environment()
         HostProcesses.adoptOrphans()  // a server left behind is then found below this process
         let run = try ChildProcess(
             Command(

@@ -64,9 +64,7 @@ struct SuiteEndToEndTests {
 
         // The same run, killed with SIGKILL as soon as one pair has its result.
         let killed = scratch.appendingPathComponent("killed")
-        var env = Command.baseEnvironment()
-        env["APPJUDGE_HOME"] = Repo.root.path
-        env["OMP_THREAD_LIMIT"] = "1"
+        let env = CLI.environment()
         let process = try ChildProcess(
             Command(
                 Repo.releaseBinary.path, arguments(killed), environment: env, workingDirectory: Repo.root.path,
@@ -110,9 +108,7 @@ struct SuiteEndToEndTests {
     /// The same plan as two shards run side by side (two processes, a pair at a time each), then
     /// merged: the verdicts and summary of the unsharded run `whole`.
     func shardsSideBySideMergeToTheSameRun(_ whole: URL, arguments: (URL) -> [String], scratch: URL) throws {
-        var env = Command.baseEnvironment()
-        env["APPJUDGE_HOME"] = Repo.root.path
-        env["OMP_THREAD_LIMIT"] = "1"
+        let env = CLI.environment()
         let shards = [1, 2].map { scratch.appendingPathComponent("shard-\($0)") }
         func shardArguments(_ k: Int) -> [String] { arguments(shards[k - 1]).filter { $0 != "2" && $0 != "--jobs" } + ["--jobs", "1", "--shard", "\(k)/2"] }
         let first = try ChildProcess(

@@ -30,11 +30,17 @@ public struct CLIResult: Sendable {
 }
 
 public enum CLI {
-    /// Runs the release `appjudge` with `arguments`, capturing its output.
-    public static func run(_ arguments: [String], timeout: Double = 300, environment extra: [String: String] = [:]) throws -> CLIResult {
+    /// What the release `appjudge` runs with in tests: this checkout as its home, one OCR thread.
+    public static func environment(_ extra: [String: String] = [:]) -> [String: String] {
         var env = Command.baseEnvironment().merging(extra) { $1 }
         env["APPJUDGE_HOME"] = Repo.root.path
         env["OMP_THREAD_LIMIT"] = "1"
+        return env
+    }
+
+    /// Runs the release `appjudge` with `arguments`, capturing its output.
+    public static func run(_ arguments: [String], timeout: Double = 300, environment extra: [String: String] = [:]) throws -> CLIResult {
+        let env = environment(extra)
         let done = try Command(Repo.releaseBinary.path, arguments, environment: env, workingDirectory: Repo.root.path)
             .run(timeout: timeout, outputLimit: 4 << 20)
         let status: Int32
