@@ -298,12 +298,27 @@ public enum TargetResolver {
         if [ElementRole.listitem, .row].contains(na.role), na.role == nc.role { return true }
         if na.role == .cell || nc.role == .cell || ["TD", "TH"].contains(na.tag) { return false }
         guard na.tag == nc.tag else { return false }
-        // A block holding only controls (the actions of a card) is part of its item.
-        let controls = structure.nodes.indices.filter { structure.nodes[$0].role?.isControl == true && structure.isAncestor(c, of: $0) }
-        let ownText = shown.filter { run in
-            structure.isAncestor(c, of: run.element) && !controls.contains { structure.isAncestor($0, of: run.element) }
+        func controls(in n: Int) -> [Int] { structure.nodes.indices.filter { structure.nodes[$0].role?.isControl == true && structure.isAncestor(n, of: $0) } }
+        /// The text `n` shows outside its controls.
+        func textOutside(_ n: Int, _ controls: [Int]) -> [TextRun] {
+            shown.filter { run in structure.isAncestor(n, of: run.element) && !controls.contains { structure.isAncestor($0, of: run.element) } }
         }
+        // A block holding only controls (the actions of a card) is part of its item.
+        let controlsC = controls(in: c)
+        let ownText = textOutside(c, controlsC)
         if ownText.isEmpty { return false }
+        // Fields of one form side by side, each a control and its label in a wrapper of its own
+        // (a "Book" select beside a "Match case" checkbox), make one row, not a list: neither
+        // shows text of its own besides its controls' labels. Records of a list show more (a
+        // title beside its checkbox and buttons), and their wrappers stack.
+        func onlyLabels(_ runs: [TextRun], _ controls: [Int]) -> Bool {
+            let labels = controls.flatMap { structure.nodes[$0].labels }
+            return runs.allSatisfy { run in labels.contains { structure.isAncestor($0, of: run.element) } }
+        }
+        if let boxA = na.box, let boxC = nc.box, TextSearch.sameRow(boxA, boxC), boxA.intersection(boxC) == nil {
+            let controlsA = controls(in: a)
+            if onlyLabels(ownText, controlsC), onlyLabels(textOutside(a, controlsA), controlsA) { return false }
+        }
         // Styled as the same kind of thing (a card and the next, one booked and one open).
         if !na.classes.isEmpty, na.classes == nc.classes { return true }
         // Much the same inside: the tags below each, compared as multisets.

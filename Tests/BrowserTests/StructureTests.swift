@@ -207,6 +207,38 @@ struct StructureTests {
         }
     }
 
+    /// Found by a blind fixture (a search bar): fields of one form side by side, each a control
+    /// and its label in a wrapper of the same class, make one row; records of a list built the
+    /// same way (a checkbox and its label, a button) stay rows of their own.
+    @Test func fieldsOfOneFormShareARowRecordsOfAListDoNot() throws {
+        let page = try LivePage(
+            html: Self.style + """
+                <style> .bar { display: flex; gap: 12px; align-items: center; } .field { display: inline-flex; gap: 6px; align-items: center; }
+                  .todo { display: flex; gap: 8px; align-items: center; margin: 6px 0; } </style>
+                <form class="bar"><input aria-label="Query" placeholder="Word"> <button type="button">Go</button>
+                  <span class="field"><label for="k">Kind</label> <select id="k"><option>All kinds</option></select></span>
+                  <span class="field"><input type="checkbox" id="m"> <label for="m">Exact</label></span></form>
+                <div class="todo"><input type="checkbox" id="t1"><label for="t1">Buy milk</label><button>Delete</button></div>
+                <div class="todo"><input type="checkbox" id="t2"><label for="t2">Walk dog</label><button>Delete</button></div>
+                <div class="todo"><input type="checkbox" id="t3"><label for="t3">Feed cat</label></div>
+                """)
+        defer { page.close() }
+        let content = try page.content()
+        guard case .success(let kind) = try TargetResolver.resolve(.element(ElementQuery(role: .combobox, name: "Kind", row: "Exact")), in: content) else {
+            Issue.record("the select beside the checkbox is in its row")
+            return
+        }
+        #expect(kind.element?.value == "All kinds", "\(kind.note)")
+        guard case .success(let delete) = try TargetResolver.resolve(.text("Delete", row: "Walk dog"), in: content) else {
+            Issue.record("Delete in the row of Walk dog")
+            return
+        }
+        let walk = try #require(TextSearch.find("Walk dog", in: try content.text()).first)
+        #expect(abs(delete.point.y - walk.box.midY) < 12, "\(delete.note)")
+        // Feed cat's row has no Delete button: another record's is not its own.
+        #expect(try TargetResolver.matching(ElementQuery(role: .button, name: "Delete", row: "Feed cat"), in: content).isEmpty)
+    }
+
     /// What the blind task writers found a person reads differently: a card beside another is
     /// not its row, a sentence wrapped over two lines is one sentence, a placeholder's words sit
     /// where its letters are; a closed select's chosen option is its value, as typed text is.
