@@ -63,10 +63,12 @@ public enum AppJudgeCLI {
           appjudge tasks list [DIR...]
               The suite's tasks (default: tasks/) with their cases and broken variants, and
               the count per scenario.
-          appjudge tasks validate [DIR...] [--out DIR] [--record]
+          appjudge tasks validate [DIR...] [--out DIR] [--record] [--jobs N] [--workers N]
               Check every task file, then evaluate each reference (all cases must pass) and
               each broken/<name> (exactly the cases in its expected.json must fail);
               --record writes missing reference screenshots (screens/*.png) from the reference.
+              --jobs evaluations run at once (default 1) with --workers cases each (default
+              2, or 1 with --jobs above 1); the table keeps task order.
           appjudge import realdevbench FILE.jsonl [--assets DIR] [--out DIR]
               Turn RealDevBench records (label, category, scenario, features, prompt, files)
               into task folders (default tasks/) with requirement, features and assets, ready

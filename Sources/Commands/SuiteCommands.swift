@@ -272,10 +272,23 @@ extension AppJudgeCLI {
         rest.removeAll { $0 == "--record" }
         let folders = rest.prefix { !$0.hasPrefix("--") }
         let parsed: [String: String]
-        switch options(Array(rest.dropFirst(folders.count)), allowed: which == "validate" ? ["out"] : []) {
+        switch options(Array(rest.dropFirst(folders.count)), allowed: which == "validate" ? ["out", "jobs", "workers"] : []) {
         case .success(let o): parsed = o
         case .failure(let stop): return stop.code
         }
+        // One evaluation at a time with two workers by default: on a 2-core machine two at once
+        // with one worker each took longer (802 s against 756 s for the suite; BENCHMARKS.md).
+        var counts: [String: Int] = [:]
+        for (name, range) in [("workers", 1...16), ("jobs", 1...64)] {
+            guard let given = parsed[name] else { continue }
+            guard let n = Int(given), range.contains(n) else {
+                printError("--\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), not '\(given)'.")
+                return ExitCode.badInput
+            }
+            counts[name] = n
+        }
+        let jobs = counts["jobs"] ?? 1
+        let workers = counts["workers"] ?? (jobs > 1 ? 1 : 2)
         guard let home = Self.home() else {
             printError("cannot find AppJudge's repository (tasks/, sandbox/); run from it or set APPJUDGE_HOME.")
             return ExitCode.infrastructure
@@ -293,7 +306,7 @@ extension AppJudgeCLI {
             parsed["out"].map { URL(fileURLWithPath: $0, relativeTo: cwd).standardizedFileURL }
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("appjudge-validate-\(getpid())")
         defer { if parsed["out"] == nil { try? FileManager.default.removeItem(at: out) } }
-        return TaskSuiteCommand.validate(suite, home: home, output: out, record: record) { line in
+        return TaskSuiteCommand.validate(suite, home: home, output: out, record: record, jobs: jobs, workers: workers) { line in
             // Each row as soon as it is known: a whole suite takes minutes.
             FileHandle.standardOutput.write(Data((line + "\n").utf8))
         }

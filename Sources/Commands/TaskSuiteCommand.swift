@@ -30,62 +30,108 @@ enum TaskSuiteCommand {
     }
 
     /// Checks every task file, then evaluates each reference (every case must pass) and each
-    /// broken variant (exactly its listed cases must fail) with the script judge. Prints a
-    /// table; exit 0 when everything holds, 1 when a verdict is wrong, 2 when a task file is invalid.
-    /// With `record`, the reference's run writes reference screenshots that are missing.
-    static func validate(_ tasks: [SuiteTask], home: URL, output: URL, record: Bool = false, print: (String) -> Void) -> Int32 {
-        var invalid = 0, wrong = 0
+    /// broken variant (exactly its listed cases must fail) with the script judge, `jobs`
+    /// evaluations at once with `workers` cases each. Prints a table in task order, each row as
+    /// soon as the rows before it are known; exit 0 when everything holds, 1 when a verdict is
+    /// wrong, 2 when a task file is invalid. With `record`, the reference's run writes reference
+    /// screenshots that are missing.
+    static func validate(
+        _ tasks: [SuiteTask], home: URL, output: URL, record: Bool = false, jobs: Int = 1, workers: Int = 2, print: @escaping @Sendable (String) -> Void
+    ) -> Int32 {
+        /// One row of the table: a problem with a task file, or an app to evaluate.
+        enum Row {
+            case invalid(String)
+            case app(task: URL, id: String, name: String, repository: URL, mustFail: Set<String>, outcome: Outcome)
+        }
+        var rows: [Row] = []
+        for task in tasks {
+            guard case .success(let spec) = task.loaded else {
+                if case .failure(let error) = task.loaded { rows.append(.invalid("\(AppJudgeCLI.pad(task.directory.lastPathComponent, 20)) invalid: \(error)")) }
+                continue
+            }
+            rows += task.badVariants.map { .invalid("\(AppJudgeCLI.pad(spec.id, 20)) invalid: \($0)") }
+            guard task.hasReference else {
+                rows.append(.invalid("\(AppJudgeCLI.pad(spec.id, 20)) invalid: \(task.directory.path) has no reference/ implementation."))
+                continue
+            }
+            rows.append(.app(task: task.directory, id: spec.id, name: "reference", repository: task.directory.appendingPathComponent("reference"), mustFail: [], outcome: .evaluated))
+            rows += task.variants.map {
+                .app(task: task.directory, id: spec.id, name: "broken/\($0.name)", repository: $0.directory, mustFail: $0.mustFail, outcome: $0.outcome)
+            }
+        }
+        let invalid = rows.filter { if case .invalid = $0 { true } else { false } }.count
         // The workers' displays and browsers go from one evaluation to the next (their logs in OUT/stations).
         let stations = AppJudgeCLI.stationPool(in: output.appendingPathComponent("stations"))
         defer { stations?.close() }
         print("task                 app                      expected               got                    ok")
-        for task in tasks {
-            guard case .success(let spec) = task.loaded else {
-                if case .failure(let error) = task.loaded { print("\(AppJudgeCLI.pad(task.directory.lastPathComponent, 20)) invalid: \(error)") }
-                invalid += 1
-                continue
+        let table = RowsInOrder(count: rows.count, print: print)
+        let wrong = Counter()
+        struct Rows: @unchecked Sendable { let all: [Row] }  // read-only once the threads start
+        let shared = Rows(all: rows)
+        eachIndex(rows.count, jobs: jobs) { index in
+            guard case .app(let taskDirectory, let id, let name, let repository, let mustFail, let outcome) = shared.all[index] else {
+                if case .invalid(let line) = shared.all[index] { table.set(index, line) }
+                return
             }
-            for problem in task.badVariants {
-                print("\(AppJudgeCLI.pad(spec.id, 20)) invalid: \(problem)")
-                invalid += 1
+            var options = EvaluationOptions(
+                task: taskDirectory, repository: repository, output: output.appendingPathComponent(id).appendingPathComponent(name),
+                runId: "validate", sandboxDirectory: home.appendingPathComponent("sandbox"))
+            options.workers = workers
+            options.stations = stations
+            options.recordScreens = record && name == "reference"
+            let expected = mustFail.isEmpty ? "all pass" : "fail " + mustFail.sorted().joined(separator: ",")
+            let got: String
+            let ok: Bool
+            do {
+                let (report, _) = try Evaluation(options: options).run()
+                let failed = Set(report.cases.filter { $0.verdict != .pass }.map(\.id))
+                got =
+                    (failed.isEmpty ? "all pass" : "fail " + failed.sorted().joined(separator: ","))
+                    + (report.outcome == .evaluated ? "" : " (\(report.outcome.rawValue))")
+                ok = failed == mustFail && report.outcome == outcome
+            } catch {
+                got = "error: \(error)"
+                ok = false
             }
-            var apps: [(String, URL, Set<String>, Outcome)] = []
-            if task.hasReference { apps.append(("reference", task.directory.appendingPathComponent("reference"), [], .evaluated)) }
-            apps += task.variants.map { ("broken/\($0.name)", $0.directory, $0.mustFail, $0.outcome) }
-            if !task.hasReference {
-                print("\(AppJudgeCLI.pad(spec.id, 20)) invalid: \(task.directory.path) has no reference/ implementation.")
-                invalid += 1
-                continue
-            }
-            for (name, repository, mustFail, outcome) in apps {
-                var options = EvaluationOptions(
-                    task: task.directory, repository: repository, output: output.appendingPathComponent(spec.id).appendingPathComponent(name),
-                    runId: "validate", sandboxDirectory: home.appendingPathComponent("sandbox"))
-                options.workers = 2
-                options.stations = stations
-                options.recordScreens = record && name == "reference"
-                let expected = mustFail.isEmpty ? "all pass" : "fail " + mustFail.sorted().joined(separator: ",")
-                let got: String
-                let ok: Bool
-                do {
-                    let (report, _) = try Evaluation(options: options).run()
-                    let failed = Set(report.cases.filter { $0.verdict != .pass }.map(\.id))
-                    got =
-                        (failed.isEmpty ? "all pass" : "fail " + failed.sorted().joined(separator: ","))
-                        + (report.outcome == .evaluated ? "" : " (\(report.outcome.rawValue))")
-                    ok = failed == mustFail && report.outcome == outcome
-                } catch {
-                    got = "error: \(error)"
-                    ok = false
-                }
-                if !ok { wrong += 1 }
-                print(
-                    "\(AppJudgeCLI.pad(spec.id, 20)) \(AppJudgeCLI.pad(name, 24)) \(AppJudgeCLI.pad(expected, 22)) \(AppJudgeCLI.pad(got, 22)) \(ok ? "yes" : "NO")"
-                )
+            if !ok { wrong.add() }
+            table.set(
+                index,
+                "\(AppJudgeCLI.pad(id, 20)) \(AppJudgeCLI.pad(name, 24)) \(AppJudgeCLI.pad(expected, 22)) \(AppJudgeCLI.pad(got, 22)) \(ok ? "yes" : "NO")")
+        }
+        print("\(tasks.count) task(s) validated: \(wrong.value) wrong verdict(s), \(invalid) invalid task(s)")
+        if invalid > 0 { return ExitCode.badInput }
+        return wrong.value > 0 ? ExitCode.caseFailed : ExitCode.allPassed
+    }
+}
+
+/// A table's rows, filled in any order from several threads and printed in their own order:
+/// each as soon as every row before it is known.
+private final class RowsInOrder: @unchecked Sendable {
+    private let lock = NSLock()
+    private var rows: [String?]
+    private var next = 0
+    private let print: @Sendable (String) -> Void
+
+    init(count: Int, print: @escaping @Sendable (String) -> Void) {
+        rows = Array(repeating: nil, count: count)
+        self.print = print
+    }
+
+    func set(_ index: Int, _ line: String) {
+        lock.withLock {
+            rows[index] = line
+            while next < rows.count, let ready = rows[next] {
+                print(ready)
+                next += 1
             }
         }
-        print("\(tasks.count) task(s) validated: \(wrong) wrong verdict(s), \(invalid) invalid task(s)")
-        if invalid > 0 { return ExitCode.badInput }
-        return wrong > 0 ? ExitCode.caseFailed : ExitCode.allPassed
     }
+}
+
+/// A count kept from several threads.
+private final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    var value: Int { lock.withLock { count } }
+    func add() { lock.withLock { count += 1 } }
 }

@@ -141,23 +141,20 @@ public final class SuiteRunner: @unchecked Sendable {
         var ignored: [String] = []
         let done = Set(finished(problems: &ignored).map(\.key))
         let todo = pairs.filter { !done.contains(pairKey($0.generator.name, $0.task.spec.id)) }
-        let queue = SharedQueue(todo.count)
-        onThreads(max(1, min(jobs, todo.count))) { [self] _ in
-            while !interrupt.isSet, let index = queue.claim() {
-                let (generator, task) = todo[index]
-                onStart?(generator.name, task.spec.id)
-                guard let result = evaluate(generator, task) else { continue }
-                let directory = pairDirectory(generator.name, task.spec.id)
-                do {
-                    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-                    try AtomicFile.write(try JSONEncoder.report.encode(result), to: directory.appendingPathComponent("result.json"))
-                } catch {
-                    // Without its result the pair is not done: the run reports it unfinished and a resume runs it again.
-                    FileHandle.standardError.write(Data("appjudge: cannot write the result of \(generator.name)/\(task.spec.id): \(error.localizedDescription)\n".utf8))
-                    continue
-                }
-                onResult?(result)
+        eachIndex(todo.count, jobs: jobs, until: { [interrupt] in interrupt.isSet }) { [self] index in
+            let (generator, task) = todo[index]
+            onStart?(generator.name, task.spec.id)
+            guard let result = evaluate(generator, task) else { return }
+            let directory = pairDirectory(generator.name, task.spec.id)
+            do {
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+                try AtomicFile.write(try JSONEncoder.report.encode(result), to: directory.appendingPathComponent("result.json"))
+            } catch {
+                // Without its result the pair is not done: the run reports it unfinished and a resume runs it again.
+                FileHandle.standardError.write(Data("appjudge: cannot write the result of \(generator.name)/\(task.spec.id): \(error.localizedDescription)\n".utf8))
+                return
             }
+            onResult?(result)
         }
         return finished(problems: &ignored)
     }
@@ -277,6 +274,17 @@ extension URL {
     func path(inside folder: URL) -> String? {
         let base = folder.standardizedFileURL.path + "/", path = standardizedFileURL.path
         return path.hasPrefix(base) ? String(path.dropFirst(base.count)) : nil
+    }
+}
+
+/// Runs `body` once for every index below `count` (in order of the indexes), at most `jobs` at
+/// once, each on a thread of its own; claims no more indexes once `stop` says so. Returns when
+/// every started index has ended. Evaluations mostly wait on their apps and browsers, so jobs
+/// are threads, not tasks of a pool sized to the cores.
+public func eachIndex(_ count: Int, jobs: Int, until stop: @escaping @Sendable () -> Bool = { false }, _ body: @escaping @Sendable (Int) -> Void) {
+    let queue = SharedQueue(count)
+    onThreads(max(1, min(jobs, count))) { _ in
+        while !stop(), let index = queue.claim() { body(index) }
     }
 }
 

@@ -12,12 +12,19 @@ struct TaskSuiteTests {
     }
 
     /// What CI relies on: every reference passes and every broken variant fails exactly its cases.
-    /// 28 tasks, 82 evaluations: about 20 minutes on the 2-core machine.
+    /// 28 tasks, 83 evaluations: about 11 minutes on the 2-core machine.
     @Test func theWholeSuiteValidates() throws {
         let r = try CLI.run(["tasks", "validate"], timeout: 2400)
         #expect(r.status == 0, "\(r.output)")
         #expect(r.output.contains("0 wrong verdict(s), 0 invalid task(s)"), "\(r.output)")
         #expect(!r.output.contains(" NO"))
+        // The table keeps task order: tasks by folder name, each reference before its broken
+        // variants, those by name.
+        let rows = r.output.split(separator: "\n").filter { $0.hasSuffix(" yes") || $0.hasSuffix(" NO") }
+            .map { $0.split(separator: " ", omittingEmptySubsequences: true).prefix(2).map(String.init) }
+        let keys = rows.map { [$0[0], $0[1] == "reference" ? "" : $0[1]] }
+        #expect(rows.count == 83, "\(r.output)")
+        #expect(keys == keys.sorted { $0.lexicographicallyPrecedes($1) }, "\(r.output)")
     }
 
     @Test func aVariantWhoseListIsWrongAndABrokenTaskFileAreReported() throws {
@@ -45,8 +52,11 @@ struct TaskSuiteTests {
         let out = Scratch.directory("validate-out")
         defer { try? fm.removeItem(at: out) }
         try "".write(to: out.appendingPathComponent("stations"), atomically: true, encoding: .utf8)
-        let invalid = try CLI.run(["tasks", "validate", suite.path, "--out", out.path], timeout: 600)
+        // Two evaluations at once: the rows still come in task order.
+        let invalid = try CLI.run(["tasks", "validate", suite.path, "--out", out.path, "--jobs", "2", "--workers", "1"], timeout: 600)
         #expect(invalid.status == 2, "\(invalid.output)")
+        let referenceRow = invalid.output.range(of: "calculator           reference"), variantRow = invalid.output.range(of: "calculator           broken/not-really")
+        #expect(referenceRow != nil && variantRow != nil && referenceRow!.lowerBound < variantRow!.lowerBound, "\(invalid.output)")
         #expect(invalid.output.components(separatedBy: "each evaluation starts its own displays and browsers").count == 2, "\(invalid.output)")
         #expect(invalid.output.contains("reference                all pass               all pass"), "\(invalid.output)")
         #expect(invalid.output.contains("odd-outcome/expected.json: outcome: 'exploded' is not one of evaluated, build_failed"), "\(invalid.output)")
