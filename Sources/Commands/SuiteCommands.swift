@@ -277,7 +277,7 @@ extension AppJudgeCLI {
         case .failure(let stop): return stop.code
         }
         // One evaluation at a time with two workers by default: on a 2-core machine two at once
-        // with one worker each took longer (802 s against 756 s for the suite; BENCHMARKS.md).
+        // with one worker each bought no clear gain (728 s against 756 s, one run each; BENCHMARKS.md).
         var counts: [String: Int] = [:]
         for (name, range) in [("workers", 1...16), ("jobs", 1...64)] {
             guard let given = parsed[name] else { continue }
