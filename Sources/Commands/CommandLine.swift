@@ -195,6 +195,16 @@ public enum AppJudgeCLI {
         FileHandle.standardError.write(Data("appjudge: \(message)\n".utf8))
     }
 
+    /// The whole number given as `--name`, nil when the option is absent; one sentence naming
+    /// the option and its range when it is not such a number.
+    static func wholeNumber(_ parsed: [String: String], _ name: String, in range: ClosedRange<Int>) throws(Problem) -> Int? {
+        guard let given = parsed[name] else { return nil }
+        guard let n = Int(given), range.contains(n) else {
+            throw Problem("--\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), not '\(given)'.")
+        }
+        return n
+    }
+
     /// The pool that keeps workers' displays and browsers between evaluations, kept in
     /// `folder`. Without one every evaluation starts its own: slower, never wrong, and said.
     static func stationPool(in folder: URL) -> StationPool? {
@@ -267,12 +277,11 @@ public enum AppJudgeCLI {
             output: out, runId: runId, sandboxDirectory: home.appendingPathComponent("sandbox"))
         options.caseFilter = parsed["case"].map { $0.split(separator: ",").map(String.init) } ?? []
         options.offline = offline
-        if let workers = parsed["workers"] {
-            guard let n = Int(workers), (1...16).contains(n) else {
-                printError("--workers must be a whole number from 1 to 16, not '\(workers)'.")
-                return ExitCode.badInput
-            }
-            options.workers = n
+        do {
+            if let n = try wholeNumber(parsed, "workers", in: 1...16) { options.workers = n }
+        } catch {
+            printError(error.message)
+            return ExitCode.badInput
         }
         if let seconds = parsed["start-timeout"] {
             guard let n = Double(seconds), n >= 1, n <= 3600 else {

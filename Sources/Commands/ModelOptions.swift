@@ -62,13 +62,7 @@ enum ModelOptions {
         }
         var options = AgentOptions(model: try settings(parsed, environment: environment))
         options.prices = try prices(parsed, home: home)
-        func int(_ name: String, _ range: ClosedRange<Int>) throws(Problem) -> Int? {
-            guard let v = parsed[name] else { return nil }
-            guard let n = Int(v), range.contains(n) else {
-                throw Problem("--\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), not '\(v)'.")
-            }
-            return n
-        }
+        func int(_ name: String, _ range: ClosedRange<Int>) throws(Problem) -> Int? { try AppJudgeCLI.wholeNumber(parsed, name, in: range) }
         func number(_ name: String, _ range: ClosedRange<Double>) throws(Problem) -> Double? {
             guard let v = parsed[name] else { return nil }
             guard let n = Double(v), range.contains(n) else {

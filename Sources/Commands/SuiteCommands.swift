@@ -278,17 +278,14 @@ extension AppJudgeCLI {
         }
         // One evaluation at a time with two workers by default: on a 2-core machine two at once
         // with one worker each bought no clear gain (728 s against 756 s, one run each; BENCHMARKS.md).
-        var counts: [String: Int] = [:]
-        for (name, range) in [("workers", 1...16), ("jobs", 1...64)] {
-            guard let given = parsed[name] else { continue }
-            guard let n = Int(given), range.contains(n) else {
-                printError("--\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), not '\(given)'.")
-                return ExitCode.badInput
-            }
-            counts[name] = n
+        let jobs: Int, workers: Int
+        do {
+            jobs = try wholeNumber(parsed, "jobs", in: 1...64) ?? 1
+            workers = try wholeNumber(parsed, "workers", in: 1...16) ?? (jobs > 1 ? 1 : 2)
+        } catch {
+            printError(error.message)
+            return ExitCode.badInput
         }
-        let jobs = counts["jobs"] ?? 1
-        let workers = counts["workers"] ?? (jobs > 1 ? 1 : 2)
         guard let home = Self.home() else {
             printError("cannot find AppJudge's repository (tasks/, sandbox/); run from it or set APPJUDGE_HOME.")
             return ExitCode.infrastructure
