@@ -39,7 +39,7 @@ enum TaskSuiteCommand {
         _ tasks: [SuiteTask], home: URL, output: URL, record: Bool = false, jobs: Int = 1, workers: Int = 2, print: @escaping @Sendable (String) -> Void
     ) -> Int32 {
         /// One row of the table: a problem with a task file, or an app to evaluate.
-        enum Row {
+        enum Row: Sendable {
             case invalid(String)
             case app(task: URL, id: String, name: String, repository: URL, mustFail: Set<String>, outcome: Outcome)
         }
@@ -65,12 +65,10 @@ enum TaskSuiteCommand {
         defer { stations?.close() }
         print("task                 app                      expected               got                    ok")
         let table = RowsInOrder(count: rows.count, print: print)
-        let wrong = Counter()
-        struct Rows: @unchecked Sendable { let all: [Row] }  // read-only once the threads start
-        let shared = Rows(all: rows)
-        eachIndex(rows.count, jobs: jobs) { index in
-            guard case .app(let taskDirectory, let id, let name, let repository, let mustFail, let outcome) = shared.all[index] else {
-                if case .invalid(let line) = shared.all[index] { table.set(index, line) }
+        let all = rows
+        eachIndex(all.count, jobs: jobs) { index in
+            guard case .app(let taskDirectory, let id, let name, let repository, let mustFail, let outcome) = all[index] else {
+                if case .invalid(let line) = all[index] { table.set(index, line, ok: true) }
                 return
             }
             var options = EvaluationOptions(
@@ -93,23 +91,25 @@ enum TaskSuiteCommand {
                 got = "error: \(error)"
                 ok = false
             }
-            if !ok { wrong.add() }
             table.set(
                 index,
-                "\(AppJudgeCLI.pad(id, 20)) \(AppJudgeCLI.pad(name, 24)) \(AppJudgeCLI.pad(expected, 22)) \(AppJudgeCLI.pad(got, 22)) \(ok ? "yes" : "NO")")
+                "\(AppJudgeCLI.pad(id, 20)) \(AppJudgeCLI.pad(name, 24)) \(AppJudgeCLI.pad(expected, 22)) \(AppJudgeCLI.pad(got, 22)) \(ok ? "yes" : "NO")",
+                ok: ok)
         }
-        print("\(tasks.count) task(s) validated: \(wrong.value) wrong verdict(s), \(invalid) invalid task(s)")
+        print("\(tasks.count) task(s) validated: \(table.wrong) wrong verdict(s), \(invalid) invalid task(s)")
         if invalid > 0 { return ExitCode.badInput }
-        return wrong.value > 0 ? ExitCode.caseFailed : ExitCode.allPassed
+        return table.wrong > 0 ? ExitCode.caseFailed : ExitCode.allPassed
     }
 }
 
 /// A table's rows, filled in any order from several threads and printed in their own order:
-/// each as soon as every row before it is known.
+/// each as soon as every row before it is known; it counts the rows whose verdicts were wrong.
 private final class RowsInOrder: @unchecked Sendable {
     private let lock = NSLock()
     private var rows: [String?]
     private var next = 0
+    private var wrongRows = 0
+    var wrong: Int { lock.withLock { wrongRows } }
     private let print: @Sendable (String) -> Void
 
     init(count: Int, print: @escaping @Sendable (String) -> Void) {
@@ -117,21 +117,14 @@ private final class RowsInOrder: @unchecked Sendable {
         self.print = print
     }
 
-    func set(_ index: Int, _ line: String) {
+    func set(_ index: Int, _ line: String, ok: Bool) {
         lock.withLock {
             rows[index] = line
+            if !ok { wrongRows += 1 }
             while next < rows.count, let ready = rows[next] {
                 print(ready)
                 next += 1
             }
         }
     }
-}
-
-/// A count kept from several threads.
-private final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
-    var value: Int { lock.withLock { count } }
-    func add() { lock.withLock { count += 1 } }
 }
