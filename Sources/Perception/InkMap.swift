@@ -66,16 +66,21 @@ public struct InkMap: Sendable {
             boxes.append((x0, y0, x1, y1))
         }
         // 2. Surfaces: regions with a core no glyph stroke has (pixels 5 px deep inside them in
-        //    all four directions), or box-shaped fills the size of a label (a button, a pill).
+        //    all eight directions), or box-shaped fills the size of a label (a button, a pill).
+        //    The diagonals matter: where two bold strokes cross ("+", "4", "#") the crossing is
+        //    deep along both axes, and without them a big bold glyph would count as a surface and
+        //    vanish from the map.
         var core = [Int](repeating: 0, count: sizes.count)
         let depth = 5
         if width > 2 * depth, height > 2 * depth {
+            let down = depth * width
             for y in depth..<(height - depth) {
                 var i = y * width + depth
                 for _ in depth..<(width - depth) {
                     let l = label[i]
-                    if sizes[Int(l)] >= 121, label[i - depth] == l, label[i + depth] == l, label[i - depth * width] == l, label[i + depth * width] == l,
-                        label[i - 2] == l, label[i + 2] == l, label[i - 2 * width] == l, label[i + 2 * width] == l
+                    if sizes[Int(l)] >= 121, label[i - depth] == l, label[i + depth] == l, label[i - down] == l, label[i + down] == l,
+                        label[i - 2] == l, label[i + 2] == l, label[i - 2 * width] == l, label[i + 2 * width] == l,
+                        label[i - down - depth] == l, label[i - down + depth] == l, label[i + down - depth] == l, label[i + down + depth] == l
                     {
                         core[Int(l)] += 1
                     }

@@ -35,6 +35,15 @@ struct OCRTests {
         #expect(reading.lines.map(\.text) == ["Alex Morgan", "My story", "Selected Projects", "Get started"], "\(reading.text)")
     }
 
+    /// A desk calculator's display: dark bold monospace, 44 and 60 px, on olive green. Where the
+    /// strokes of "+" and "4" cross, the glyphs once counted as surfaces and vanished, and the
+    /// rest read with phantom words beside it ("3+4 /", "42+8 e 2.").
+    @Test func displaySizeBoldSumsReadWhole() throws {
+        let image = try PNG.decode(Array(try Data(contentsOf: Repo.fixture("frames/display-bold-sums.png"))))
+        let reading = try Self.engine.read(image)
+        #expect(reading.lines.map(\.text) == ["3+4", "42+8"], "\(reading.text)")
+    }
+
     @Test("the Delete of a row and its checkbox are found", arguments: styles)
     func rowsAndCheckboxes(style: String) throws {
         let image = try Self.frame(style)

@@ -1,0 +1,72 @@
+import Imaging
+import Perception
+import Testing
+
+/// The ink map's line between a surface (what text sits on) and a glyph (what is read), on
+/// shapes drawn here so every pixel's truth is known.
+@Suite("Ink map")
+struct InkMapTests {
+    static let page = RGB(0xa9, 0xb9, 0x8a)
+    static let ink = RGB(0x1f, 0x2a, 0x17)
+
+    /// Marks the pixels of `shape` in a fresh frame and returns them with it.
+    static func draw(_ size: Int, on fill: RGB = page, _ shape: (Int, Int) -> Bool) -> (Image, [Int]) {
+        var image = Image(width: size, height: size, fill: fill)
+        var marked: [Int] = []
+        for y in 0..<size {
+            for x in 0..<size where shape(x, y) {
+                image[x, y] = ink
+                marked.append(y * size + x)
+            }
+        }
+        return (image, marked)
+    }
+
+    static func inkShare(_ map: InkMap, _ pixels: [Int]) -> Double {
+        Double(pixels.filter { map.grey[$0] < 128 }.count) / Double(max(1, pixels.count))
+    }
+
+    /// Display-size bold glyphs: where two strokes 4-8 px wide cross ("+", "x", "#"; bold text
+    /// up to about 60 px), the crossing is deep along both axes. It once made the whole glyph a
+    /// surface of its own colour, and a calculator's "3+4" read as "3" and a fragment. (Strokes 9 px
+    /// wide and more can still pass: bigger glyphs are a known limit.)
+    @Test("a bold crossing is ink, not a surface", arguments: 4...8)
+    func boldCrossingsAreInk(stroke: Int) {
+        let half = Double(stroke) / 2
+        let shapes: [String: (Int, Int) -> Bool] = [
+            "+": { x, y in (abs(Double(x) - 40) < half && y >= 15 && y < 65) || (abs(Double(y) - 40) < half && x >= 15 && x < 65) },
+            "x": { x, y in
+                x >= 18 && x < 62 && y >= 18 && y < 62 && (abs(Double(x - y)) < half * 1.41 || abs(Double(x + y - 80)) < half * 1.41)
+            },
+            "#": { x, y in
+                let inBox = x >= 12 && x < 68 && y >= 12 && y < 68
+                return inBox && [28.0, 52.0].contains { abs(Double(x) - $0) < half || abs(Double(y) - $0) < half }
+            },
+        ]
+        for (name, shape) in shapes {
+            let (image, glyph) = Self.draw(80, shape)
+            let map = InkMap(image)
+            #expect(Self.inkShare(map, glyph) >= 0.9, "\"\(name)\" with \(stroke) px strokes: \(Self.inkShare(map, glyph)) of it is ink")
+        }
+    }
+
+    /// What text sits on stays a surface: a square icon tile (not wider than tall, so not a
+    /// button by its shape) with a small glyph is read against its own fill, so the fill is
+    /// white and the glyph ink.
+    @Test func fillsWithTextOnThemStaySurfaces() {
+        let tile = RGB(0x1d, 0x35, 0x57)
+        var image = Image(width: 120, height: 80, fill: RGB(255, 255, 255))
+        var fill: [Int] = [], glyph: [Int] = []
+        for y in 20..<56 {
+            for x in 10..<46 {
+                // A "1" 3 px wide on the tile, in the page's own white.
+                let stroke = x >= 27 && x < 30 && y >= 30 && y < 46
+                image[x, y] = stroke ? RGB(255, 255, 255) : tile
+                if stroke { glyph.append(y * 120 + x) } else if x > 11, x < 44, y > 21, y < 54 { fill.append(y * 120 + x) }
+            }
+        }
+        let map = InkMap(image)
+        #expect(Self.inkShare(map, fill) == 0, "the tile's fill is drawn as ink")
+        #expect(Self.inkShare(map, glyph) >= 0.9, "the glyph on the tile is not ink")
+    }
+}
