@@ -65,28 +65,51 @@ public struct InkMap: Sendable {
             sizes.append(count)
             boxes.append((x0, y0, x1, y1))
         }
-        // 2. Surfaces: regions with a core no glyph stroke has (pixels 5 px deep inside them in
-        //    all eight directions), or box-shaped fills the size of a label (a button, a pill).
-        //    The diagonals matter: where two bold strokes cross ("+", "4", "#") the crossing is
-        //    deep along both axes, and without them a big bold glyph would count as a surface and
-        //    vanish from the map.
-        var core = [Int](repeating: 0, count: sizes.count)
+        // 2. Surfaces: regions with a core no glyph stroke has, or box-shaped fills the size of
+        //    a label (a button, a pill). A core pixel lies 5 px deep inside its region in all four
+        //    directions. Where two bold strokes cross ("+", "4", "#") the crossing is that deep
+        //    too, but its core is a blob no wider than the strokes: a core counts when part of it
+        //    spans 10 px or more, or when the region fills most of its box (a tile, a badge), which
+        //    a glyph does not. Otherwise a big bold glyph would count as a surface and vanish.
+        var coreCount = [Int](repeating: 0, count: sizes.count)
+        var isCore = [Bool](repeating: false, count: n)
         let depth = 5
         if width > 2 * depth, height > 2 * depth {
-            let down = depth * width
             for y in depth..<(height - depth) {
                 var i = y * width + depth
                 for _ in depth..<(width - depth) {
                     let l = label[i]
-                    if sizes[Int(l)] >= 121, label[i - depth] == l, label[i + depth] == l, label[i - down] == l, label[i + down] == l,
-                        label[i - 2] == l, label[i + 2] == l, label[i - 2 * width] == l, label[i + 2 * width] == l,
-                        label[i - down - depth] == l, label[i - down + depth] == l, label[i + down - depth] == l, label[i + down + depth] == l
+                    if sizes[Int(l)] >= 121, label[i - depth] == l, label[i + depth] == l, label[i - depth * width] == l, label[i + depth * width] == l,
+                        label[i - 2] == l, label[i + 2] == l, label[i - 2 * width] == l, label[i + 2 * width] == l
                     {
-                        core[Int(l)] += 1
+                        coreCount[Int(l)] += 1
+                        isCore[i] = true
                     }
                     i += 1
                 }
             }
+        }
+        // The widest span of any one connected piece of each region's core (8-neighbour: the
+        // core of a diagonal stripe is a staircase).
+        var coreSpan = [Int](repeating: 0, count: sizes.count)
+        var seen = [Bool](repeating: false, count: n)
+        for start in 0..<n where isCore[start] && !seen[start] {
+            seen[start] = true
+            stack.append(start)
+            var x0 = width, y0 = height, x1 = 0, y1 = 0
+            while let p = stack.popLast() {
+                let x = p % width, y = p / width
+                x0 = min(x0, x)
+                x1 = max(x1, x)
+                y0 = min(y0, y)
+                y1 = max(y1, y)
+                for q in [p - 1, p + 1, p - width, p + width, p - width - 1, p - width + 1, p + width - 1, p + width + 1] where isCore[q] && !seen[q] {
+                    seen[q] = true
+                    stack.append(q)
+                }
+            }
+            let l = Int(label[start])
+            coreSpan[l] = max(coreSpan[l], x1 - x0 + 1, y1 - y0 + 1)
         }
         var isSurface = [Bool](repeating: false, count: sizes.count)
         for id in sizes.indices {
@@ -94,7 +117,8 @@ public struct InkMap: Sendable {
             let w = x1 - x0 + 1, h = y1 - y0 + 1
             // A button or pill is wider than tall (a bold glyph filling its box is not).
             let boxShaped = w >= 14 && h >= 12 && h <= 120 && w * 5 >= h * 8 && sizes[id] * 10 >= w * h * 6
-            isSurface[id] = core[id] >= 12 || boxShaped
+            let compact = sizes[id] * 10 >= w * h * 7
+            isSurface[id] = (coreCount[id] >= 12 && (coreSpan[id] >= 10 || compact)) || boxShaped
         }
         // 3. Every other pixel takes its background from the nearest surface pixel (breadth first,
         //    8-neighbour, so a glyph inside a button takes the button's fill).
