@@ -22,7 +22,9 @@ public struct PageStructure: Sendable {
     }
 
     /// Whether node `a` is `b` or one of its ancestors.
-    public func isAncestor(_ a: Int, of b: Int) -> Bool {
+    public func isAncestor(_ a: Int, of b: Int) -> Bool { Self.isAncestor(a, of: b, in: nodes) }
+
+    static func isAncestor(_ a: Int, of b: Int, in nodes: [PageNode]) -> Bool {
         var at: Int? = b
         while let n = at {
             if n == a { return true }
@@ -226,13 +228,16 @@ extension PageStructure {
             nodes[i].hidden = hidden[i]
             nodes[i].opacity = effective[i]
         }
-        // Text runs: one per inline text box.
+        // Text runs: one per inline text box, a text node's or a pseudo-element's (what a
+        // stylesheet's `content` adds is shown like any other text; a list's markers are its
+        // numbering, not its content).
         var runs: [TextRun] = []
+        let textTags: Set = ["#text", "::before", "::after", "::first-letter"]
         let boxes = document["textBoxes"]
         let boxLayout = boxes?["layoutIndex"]?.array ?? [], boxBounds = boxes?["bounds"]?.array ?? []
         let boxStart = boxes?["start"]?.array ?? [], boxLength = boxes?["length"]?.array ?? []
         for k in boxLayout.indices {
-            guard let li = boxLayout[k].integer, let ni = layoutNodes[safe: li], ni < nodes.count, nodes[ni].isText,
+            guard let li = boxLayout[k].integer, let ni = layoutNodes[safe: li], ni < nodes.count, textTags.contains(nodes[ni].tag),
                 let full = string(texts[safe: li]), let box = screen(boxBounds[safe: k]), box.width > 0, box.height > 0
             else { continue }
             let utf16 = Array(full.utf16)
@@ -240,6 +245,14 @@ extension PageStructure {
             let end = max(start, min(utf16.count, start + (boxLength[safe: k]?.integer ?? utf16.count)))
             let text = String(decoding: utf16[start..<end], as: UTF16.self).trimmingCharacters(in: .whitespacesAndNewlines)
             guard !text.isEmpty, let element = nodes[ni].parent else { continue }
+            // A drop cap (`::first-letter`) is read as the first letter of the word it starts,
+            // on the line of the text that follows it (its own box is taller than that line).
+            if let last = runs.last, nodes[last.node].tag == "::first-letter", isAncestor(last.element, of: element, in: nodes) {
+                let left = min(last.box.x, box.x)
+                runs[runs.count - 1] = TextRun(
+                    node: ni, element: element, text: last.text + text, box: Rect(x: left, y: box.y, width: box.maxX - left, height: box.height))
+                continue
+            }
             runs.append(TextRun(node: ni, element: element, text: text, box: box))
         }
         // Accessibility: roles, names, values and states, joined to nodes by backend id.

@@ -296,6 +296,24 @@ struct StructureTests {
         #expect(kind.element?.value == "All kinds", "\(kind.note)")
     }
 
+    /// A drop cap (`::first-letter`, floated and large) is the first letter of its word as a
+    /// person reads it, and text a stylesheet adds (`::before`) is shown like any other.
+    @Test func dropCapsAndGeneratedTextAreReadWithTheirWords() throws {
+        let page = try LivePage(
+            html: Self.style + """
+                <style> .body::first-letter { font-size: 46px; float: left; line-height: 1; padding-right: 6px; color: #a33; }
+                  .back::before { content: "\\2190  Back to "; } </style>
+                <p class="body">Garlic and olive oil, tomato and basil, lemon and butter, pesto, and a quick cream sauce:
+                five dinners ready in the time the pasta boils.</p>
+                <a href="#" class="back">posts</a>
+                """)
+        defer { page.close() }
+        let content = try page.content()
+        let lines = try content.lines()
+        #expect(!TextSearch.find("Garlic and olive oil", in: try content.content()).isEmpty, "\(lines)")
+        #expect(!TextSearch.find("Back to posts", in: try content.content()).isEmpty, "\(lines)")
+    }
+
     @Test func boxesStayOnTheirTextWhenThePageScrolls() throws {
         let rows = (1...60).map { "<p>Line number \($0)</p>" }.joined()
         let page = try LivePage(html: Self.style + rows)
