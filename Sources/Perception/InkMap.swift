@@ -92,24 +92,9 @@ public struct InkMap: Sendable {
         // The widest span of any one connected piece of each region's core (8-neighbour: the
         // core of a diagonal stripe is a staircase).
         var coreSpan = [Int](repeating: 0, count: sizes.count)
-        var seen = [Bool](repeating: false, count: n)
-        for start in 0..<n where isCore[start] && !seen[start] {
-            seen[start] = true
-            stack.append(start)
-            var x0 = width, y0 = height, x1 = 0, y1 = 0
-            while let p = stack.popLast() {
-                let x = p % width, y = p / width
-                x0 = min(x0, x)
-                x1 = max(x1, x)
-                y0 = min(y0, y)
-                y1 = max(y1, y)
-                for q in [p - 1, p + 1, p - width, p + width, p - width - 1, p - width + 1, p + width - 1, p + width + 1] where isCore[q] && !seen[q] {
-                    seen[q] = true
-                    stack.append(q)
-                }
-            }
-            let l = Int(label[start])
-            coreSpan[l] = max(coreSpan[l], x1 - x0 + 1, y1 - y0 + 1)
+        for (box, members) in ControlFinder.inkComponents(width: width, height: height, ink: { isCore[$0] }) {
+            let l = Int(label[members[0]])
+            coreSpan[l] = max(coreSpan[l], box.width, box.height)
         }
         var isSurface = [Bool](repeating: false, count: sizes.count)
         for id in sizes.indices {
