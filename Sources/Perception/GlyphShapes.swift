@@ -72,12 +72,23 @@ public enum GlyphShapes {
             .filter { cx, cy in (cy..<cy + corner).contains { y in (cx..<cx + corner).contains { ink[y * width + $0] } } }.count
         // Digits have full-width bars at their top or bottom (1, 2, 7); operators do not.
         let openEnds = row(box.y) < 0.7 && row(box.maxY - 1) < 0.7
-        if square && fill < 0.5 && centre && openEnds && !enclosesBackground(ink, width: width, box: box) {
+        // Share of the ink whose mirror image across the box's vertical axis is ink too (within
+        // a pixel): +, * and × are symmetric, and the digits that could pass for them are not
+        // (a bold serif "3" has a full-height spine and arms in every corner).
+        let mirrored = (box.y..<box.maxY).reduce(0) { sum, y in
+            sum + (box.x..<box.maxX).filter { x in
+                let m = box.x + box.maxX - 1 - x
+                return ink[y * width + x] && (max(box.x, m - 1)...min(box.maxX - 1, m + 1)).contains { ink[y * width + $0] }
+            }.count
+        }
+        let symmetric = mirrored * 10 >= p.count * 8
+        // Small asterisks are dense: their arms run together into a blot at 16 px.
+        if square && fill < (box.height <= 12 ? 0.65 : 0.5) && centre && openEnds && symmetric && !enclosesBackground(ink, width: width, box: box) {
             // A plus is two full bars with empty corners; an asterisk (five or six arms) and a
             // multiplication cross reach into the corners.
-            if midRow >= 0.8 && midColumn >= 0.8 && corners < 2 { return "+" }
+            if midRow >= 0.8 && midColumn >= 0.8 && corners < 2 && fill < 0.5 { return "+" }
             if (midRow >= 0.8 || midColumn >= 0.8) && corners >= 3 { return "*" }
-            if midRow < 0.5 && midColumn < 0.5 && corners >= 3 { return "×" }
+            if midRow < 0.5 && midColumn < 0.5 && corners >= 3 && fill < 0.5 { return "×" }
         }
         // A parenthesis: a tall thin stroke whose middle bulges to one side of its ends.
         if box.height >= box.width * 2, box.height >= 8 {

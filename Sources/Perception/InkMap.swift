@@ -73,17 +73,25 @@ public struct InkMap: Sendable {
         //    a glyph does not. Otherwise a big bold glyph would count as a surface and vanish.
         var coreCount = [Int](repeating: 0, count: sizes.count)
         var isCore = [Bool](repeating: false, count: n)
-        let depth = 5
+        // Deeper than any glyph stroke up to display sizes (a 96 px bold stroke is about 14 px,
+        // and 20 px along the axes where it runs diagonally).
+        var thick = [Bool](repeating: false, count: sizes.count)
+        let depth = 5, deep = 11
         if width > 2 * depth, height > 2 * depth {
             for y in depth..<(height - depth) {
                 var i = y * width + depth
-                for _ in depth..<(width - depth) {
+                for x in depth..<(width - depth) {
                     let l = label[i]
                     if sizes[Int(l)] >= 121, label[i - depth] == l, label[i + depth] == l, label[i - depth * width] == l, label[i + depth * width] == l,
                         label[i - 2] == l, label[i + 2] == l, label[i - 2 * width] == l, label[i + 2 * width] == l
                     {
                         coreCount[Int(l)] += 1
                         isCore[i] = true
+                        if !thick[Int(l)], x >= deep, x < width - deep, y >= deep, y < height - deep, label[i - deep] == l, label[i + deep] == l,
+                            label[i - deep * width] == l, label[i + deep * width] == l
+                        {
+                            thick[Int(l)] = true
+                        }
                     }
                     i += 1
                 }
@@ -97,6 +105,9 @@ public struct InkMap: Sendable {
             coreSpan[l] = max(coreSpan[l], box.width, box.height)
         }
         var isSurface = [Bool](repeating: false, count: sizes.count)
+        // Surfaces only by a thin core: a stripe of a striped banner, or a stroke of display-size
+        // bold type.
+        var thinCored = [Bool](repeating: false, count: sizes.count)
         for id in sizes.indices {
             let (x0, y0, x1, y1) = boxes[id]
             let w = x1 - x0 + 1, h = y1 - y0 + 1
@@ -104,7 +115,9 @@ public struct InkMap: Sendable {
             let boxShaped = w >= 14 && h >= 12 && h <= 120 && w * 5 >= h * 8 && sizes[id] * 10 >= w * h * 6
             let compact = sizes[id] * 10 >= w * h * 7
             isSurface[id] = (coreCount[id] >= 12 && (coreSpan[id] >= 10 || compact)) || boxShaped
+            thinCored[id] = isSurface[id] && !boxShaped && !compact && !thick[id]
         }
+        Self.demoteGlyphs(&isSurface, thinCored: thinCored, label: label, rgb: rgb, sizes: sizes, boxes: boxes, width: width, height: height)
         // 3. Every other pixel takes its background from the nearest surface pixel (breadth first,
         //    8-neighbour, so a glyph inside a button takes the button's fill).
         var owner = [Int32](repeating: -1, count: n)
@@ -155,6 +168,54 @@ public struct InkMap: Sendable {
         Self.eraseOutlines(&out, width: width, height: height)
         Self.eraseRules(&out, width: width, height: height)
         grey = out
+    }
+
+    /// A thin-cored region wrapped by one surface is ink drawn on it: display-size bold type (a
+    /// 56 px serif "C" has strokes 11 px wide, deep enough for a core) sits on the page or a
+    /// key, with nothing inside it but its counters, which show that surface again. A stripe of
+    /// a striped banner is bordered by other stripes, and a band with text on it holds more
+    /// holes than a glyph has: both stay surfaces. Looked at 3 px outside the region, past its
+    /// anti-aliased rim.
+    static func demoteGlyphs(
+        _ isSurface: inout [Bool], thinCored: [Bool], label: [Int32], rgb: [UInt32], sizes: [Int], boxes: [(Int, Int, Int, Int)], width: Int,
+        height: Int
+    ) {
+        guard thinCored.contains(true) else { return }
+        // For each thin-cored region, what lies just outside it: per region, a count and one pixel.
+        var around: [Int32: [Int32: (count: Int, pixel: Int)]] = [:]
+        let reach = 3
+        for y in 0..<height {
+            for x in 0..<width {
+                let i = y * width + x
+                let l = label[i]
+                guard thinCored[Int(l)] else { continue }
+                for (dx, dy) in [(1, 0), (-1, 0), (0, 1), (0, -1)] {
+                    let nx = x + dx, ny = y + dy
+                    guard nx >= 0, nx < width, ny >= 0, ny < height, label[ny * width + nx] != l else { continue }
+                    let px = x + dx * reach, py = y + dy * reach
+                    guard px >= 0, px < width, py >= 0, py < height else { continue }
+                    let q = py * width + px
+                    let m = label[q]
+                    if m != l { around[l, default: [:]][m, default: (0, q)].count += 1 }
+                }
+            }
+        }
+        func within(_ a: (Int, Int, Int, Int), _ b: (Int, Int, Int, Int)) -> Bool { a.0 >= b.0 && a.1 >= b.1 && a.2 <= b.2 && a.3 <= b.3 }
+        func alike(_ a: UInt32, _ b: UInt32) -> Bool {
+            abs(Int(a >> 16) - Int(b >> 16)) <= 24 && abs(Int((a >> 8) & 255) - Int((b >> 8) & 255)) <= 24 && abs(Int(a & 255) - Int(b & 255)) <= 24
+        }
+        for (l, found) in around {
+            let total = found.values.reduce(0) { $0 + $1.count }
+            guard let (host, seen) = found.filter({ isSurface[Int($0.key)] && !thinCored[Int($0.key)] }).max(by: { $0.value.count < $1.value.count }),
+                within(boxes[Int(l)], boxes[Int(host)])
+            else { continue }
+            let counters = found.filter { $0.key != host && within(boxes[Int($0.key)], boxes[Int(l)]) && alike(rgb[$0.value.pixel], rgb[seen.pixel]) }
+            // A glyph has two counters at most ("B", "8"); more holes of the page's colour are
+            // text set on the region.
+            guard counters.keys.filter({ sizes[Int($0)] >= 6 }).count <= 2 else { continue }
+            let wrapped = seen.count + counters.values.reduce(0) { $0 + $1.count }
+            if wrapped * 5 >= total * 4 { isSurface[Int(l)] = false }
+        }
     }
 
     /// The outline of a box that holds other ink (a bordered pill, a field, a framed list) is not

@@ -178,11 +178,13 @@ public final class TesseractOCR: TextRecognizer, @unchecked Sendable {
         defer { lock.unlock() }
         var labels: [Word] = []
         for button in ControlFinder.buttons(in: image, region: region) {
-            if known.contains(where: { button.contains($0.box.center) }) { continue }
+            // A key holds its label; an outline inside a word already read is one of its glyphs
+            // (the closed "e" of a display-size heading).
+            if known.contains(where: { button.contains($0.box.center) || $0.box.insetBy(-2).intersection(button) == button }) { continue }
             // Past the key's border and bevel, which tesseract would take for strokes.
             let inner = button.insetBy(max(4, min(button.width, button.height) / 8))
             // A key is a control; a display (much wider than tall) is something to read.
-            if let text = try readAlone(image, inner)?.text {
+            if let text = try readAlone(image, inner, rimInset: 3)?.text {
                 labels.append(Word(text: text, box: button, confidence: 90, control: button.width <= button.height * 3))
             }
         }
@@ -214,14 +216,17 @@ public final class TesseractOCR: TextRecognizer, @unchecked Sendable {
     /// with a white margin, scaled to sizes tesseract reads well and read as one line (one
     /// character first when its ink is one glyph; operators by `GlyphShapes`). The caller
     /// holds the lock.
-    private func readAlone(_ image: Image, _ inner: Rect) throws(OCRError) -> (text: String, shaped: Bool)? {
+    private func readAlone(_ image: Image, _ inner: Rect, rimInset: Int = 0) throws(OCRError) -> (text: String, shaped: Bool)? {
         guard inner.width > 4, inner.height > 4 else { return nil }
         var grey = image.cropped(to: inner).luma()
         // The fill is what the region's rim shows (a bold glyph may cover most of a tight
-        // crop); the text is whichever extreme lies farther from it, made dark.
+        // crop); the text is whichever extreme lies farther from it, made dark. A key's rim is
+        // taken a little inside its crop, past a bevel the crop may still hold: light on two
+        // sides and dark on the others, it splits the rim and can pass for the fill.
+        let r = inner.width > 2 * rimInset + 4 && inner.height > 2 * rimInset + 4 ? rimInset : 0
         var rim: [UInt8] = []
-        for x in 0..<inner.width { rim += [grey[x], grey[(inner.height - 1) * inner.width + x]] }
-        for y in 0..<inner.height { rim += [grey[y * inner.width], grey[y * inner.width + inner.width - 1]] }
+        for x in r..<(inner.width - r) { rim += [grey[r * inner.width + x], grey[(inner.height - 1 - r) * inner.width + x]] }
+        for y in r..<(inner.height - r) { rim += [grey[y * inner.width + r], grey[y * inner.width + inner.width - 1 - r]] }
         let background = Int(Self.median(rim))
         let lightText = Int(grey.max() ?? 0) - background > background - Int(grey.min() ?? 255)
         if lightText {
@@ -233,6 +238,17 @@ public final class TesseractOCR: TextRecognizer, @unchecked Sendable {
         let fill = lightText ? 255 - background : background, darkest = Int(grey.min() ?? 255)
         guard fill - darkest >= 48 else { return nil }
         for i in grey.indices { grey[i] = UInt8(max(0, min(255, (Int(grey[i]) - darkest) * 255 / (fill - darkest)))) }
+        // What hugs the crop's edge along half a side is the key's bevel or inner border
+        // (ttk's classic keys have a second frame inside), not its label: "1" beside it read "2".
+        let band = 3
+        for (box, members) in ControlFinder.inkComponents(width: inner.width, height: inner.height, ink: { grey[$0] < 128 })
+        where box.width * 2 >= inner.width || box.height * 2 >= inner.height {
+            let hugs = members.allSatisfy { p in
+                let x = p % inner.width, y = p / inner.width
+                return x < band || y < band || x >= inner.width - band || y >= inner.height - band
+            }
+            if hugs { for p in members { grey[p] = 255 } }
+        }
         let ink = grey.map { $0 < 128 }
         let parts = GlyphShapes.components(ink, width: inner.width, height: inner.height)
         // A label whose ink is about as wide as it is tall is one character: read it as one
@@ -246,7 +262,12 @@ public final class TesseractOCR: TextRecognizer, @unchecked Sendable {
             ?? Rect(x: 0, y: 0, width: inner.width, height: inner.height)
         let single = inkBox.map { $0.width <= $0.height * 3 / 2 } ?? false
         let oneBlot = single && parts.filter { $0.count >= 3 }.count == 1
-        if let symbol = GlyphShapes.classify(ink: ink, width: inner.width, height: inner.height, parts: parts) {
+        // A small operator's thin strokes are mostly anti-aliasing (a 16 px "*" keeps only its
+        // crossbars below mid-grey): read its shape from the faint ink too.
+        let small = inkBox.map { $0.height <= 10 && $0.width <= 12 } ?? false
+        if let symbol = GlyphShapes.classify(ink: ink, width: inner.width, height: inner.height, parts: parts)
+            ?? (small ? GlyphShapes.classify(ink: grey.map { $0 < 200 }, width: inner.width, height: inner.height) : nil)
+        {
             return (String(symbol), true)
         }
         let margin = max(8, label.height / 2)

@@ -51,6 +51,51 @@ struct InkMapTests {
         }
     }
 
+    /// Display-size bold type: a "C" whose stroke swells to 12 px (a 56 px bold serif) has a
+    /// long core of its own, as a banner's stripe does, but the page wraps all around it: it is
+    /// ink. So is an "O" of the same weight, whose counter is a region of its own inside it.
+    @Test("a thick-stroked glyph on the page is ink", arguments: [10, 12, 14])
+    func thickStrokedGlyphsAreInk(stroke: Int) {
+        let r = 30.0, t = Double(stroke)
+        let shapes: [String: (Int, Int) -> Bool] = [
+            "C": { x, y in
+                let d = ((Double(x) - 50) * (Double(x) - 50) + (Double(y) - 50) * (Double(y) - 50)).squareRoot()
+                return d <= r && d > r - t && !(x > 60 && abs(y - 50) < 14)
+            },
+            "O": { x, y in
+                let d = ((Double(x) - 50) * (Double(x) - 50) + (Double(y) - 50) * (Double(y) - 50)).squareRoot()
+                return d <= r && d > r - t
+            },
+        ]
+        for (name, shape) in shapes {
+            let (image, glyph) = Self.draw(100, shape)
+            let map = InkMap(image)
+            #expect(Self.inkShare(map, glyph) >= 0.9, "\"\(name)\" with \(stroke) px strokes: \(Self.inkShare(map, glyph)) of it is ink")
+        }
+    }
+
+    /// A thin-cored region with text on it is what the text sits on, even when the page wraps
+    /// it and its holes show the page: a ring 14 px thick (no button by its shape, no deep
+    /// core) with four glyph-like bars in the page's white set on it.
+    @Test func aThinRingWithTextStaysASurface() {
+        let ring = RGB(0x1d, 0x35, 0x57)
+        var image = Image(width: 120, height: 120, fill: RGB(255, 255, 255))
+        var fill: [Int] = [], glyphs: [Int] = []
+        for y in 0..<120 {
+            for x in 0..<120 {
+                let d = ((Double(x) - 60) * (Double(x) - 60) + (Double(y) - 60) * (Double(y) - 60)).squareRoot()
+                guard d <= 50, d > 36 else { continue }
+                // Bars 3 px wide and 8 tall across the top of the ring, in the page's white.
+                let glyph = y >= 14 && y < 22 && x >= 44 && x < 76 && (x - 44) % 8 < 3
+                image[x, y] = glyph ? RGB(255, 255, 255) : ring
+                if glyph { glyphs.append(y * 120 + x) } else if d < 48, d > 38, !(y >= 13 && y < 27 && x >= 41 && x < 79) { fill.append(y * 120 + x) }
+            }
+        }
+        let map = InkMap(image)
+        #expect(Self.inkShare(map, fill) < 0.05, "the ring's fill is drawn as ink")
+        #expect(Self.inkShare(map, glyphs) >= 0.9, "the glyphs on the ring are not ink")
+    }
+
     /// What text sits on stays a surface: a square icon tile (not wider than tall, so not a
     /// button by its shape) with a small glyph is read against its own fill, so the fill is
     /// white and the glyph ink.

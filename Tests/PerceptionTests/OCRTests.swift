@@ -73,6 +73,25 @@ struct OCRTests {
 /// keys that whole-page OCR does not read at all.
 @Suite("Button labels")
 struct ButtonLabelTests {
+    /// Tk windows read as the judge reads a desktop app (page, keys, loose glyphs): headings in
+    /// 56 px bold serif, whose thick strokes once counted as surfaces and whose closed "e" as a
+    /// key, and key grids whose labels were misread (a bold serif "3" as "*" by its shape, a
+    /// 16 px "*" as "H", ttk's classic bevel inside each key making "1" a "2" and "C" an "i").
+    @Test(
+        "desktop frames read line for line",
+        arguments: [
+            ("story-title-bold-serif", ["Choice Story", "A short adventure with three endings", "Start"]),
+            ("story-end-bold-serif", ["The End", "Ending: The Open Sea", "Play again", "Choices made: 2"]),
+            ("keys-serif-bold", ["6", "7 8 9 C /", "4 5 6 * -", "1 2 3 0 +", "="]),
+            ("keys-small-asterisk", ["6", "/ 7 8 9", "* 4 5 6", "- 1 2 3", "+ C 0 ="]),
+            ("keys-classic-bevel", ["0", "/ 7 8 9", "* 4 5 6", "- 1 2 3", "+ C 0 ="]),
+        ])
+    func desktopFramesRead(frame: String, lines: [String]) throws {
+        let image = try PNG.decode(Array(try Data(contentsOf: Repo.fixture("frames/\(frame).png"))))
+        let reading = try ButtonAwareOCR(TesseractOCR()).read(image)
+        #expect(reading.lines.map(\.text) == lines, "\(reading.text)")
+    }
+
     @Test func readsEveryKeyOfACalculator() throws {
         let image = try PNG.decode(Array(try Data(contentsOf: Repo.fixture("frames/calculator-tk.png"))))
         let window = Rect(x: 0, y: 0, width: 336, height: 255)

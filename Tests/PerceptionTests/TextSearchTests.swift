@@ -108,6 +108,18 @@ struct GlyphShapeTests {
         ("one", ["...##...", "..###...", ".####...", "...##...", "...##...", "...##...", "...##...", ".######."], nil),
         ("zero", [".####.", "##..##", "##..##", "##..##", "##..##", "##..##", ".####."], nil),
         ("seven", ["#######", ".....##", "....##.", "...##..", "..##...", "..##...", "..##..."], nil),
+        // A 16 px asterisk, faint ink included: its arms run together into a dense blot.
+        ("small asterisk", ["...##...", ".#.##.#.", ".######.", "..####..", ".######.", "##.##.##", "...##..."], "*"),
+        // A 20 px bold serif "3" (from a Tk key): a spine through its middle column and ink in
+        // every corner, like an asterisk, but not symmetric.
+        (
+            "bold serif three",
+            [
+                "..#######...", ".##...####..", ".#.....####.", ".......####.", ".......####.", "......####..", "....#####...",
+                "......####..", ".......####.", ".......####.", "........####", "##......####", "##.....####.", "###...####..",
+                "..#######...",
+            ], nil
+        ),
     ]
 
     @Test("operators are told from digits", arguments: shapes.indices)
