@@ -74,9 +74,10 @@ public struct InkMap: Sendable {
         var coreCount = [Int](repeating: 0, count: sizes.count)
         var isCore = [Bool](repeating: false, count: n)
         // Deeper than any glyph stroke up to display sizes (a 96 px bold stroke is about 14 px,
-        // and 20 px along the axes where it runs diagonally).
+        // and 20 px along the axes where it runs diagonally), diagonals included: where two such
+        // strokes cross ("4", "+") the crossing is that deep along both axes.
         var thick = [Bool](repeating: false, count: sizes.count)
-        let depth = 5, deep = 11
+        let depth = 5, deep = 11, slant = 9
         if width > 2 * depth, height > 2 * depth {
             for y in depth..<(height - depth) {
                 var i = y * width + depth
@@ -88,7 +89,8 @@ public struct InkMap: Sendable {
                         coreCount[Int(l)] += 1
                         isCore[i] = true
                         if !thick[Int(l)], x >= deep, x < width - deep, y >= deep, y < height - deep, label[i - deep] == l, label[i + deep] == l,
-                            label[i - deep * width] == l, label[i + deep * width] == l
+                            label[i - deep * width] == l, label[i + deep * width] == l, label[i - slant * width - slant] == l,
+                            label[i - slant * width + slant] == l, label[i + slant * width - slant] == l, label[i + slant * width + slant] == l
                         {
                             thick[Int(l)] = true
                         }

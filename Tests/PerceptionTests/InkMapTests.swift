@@ -53,8 +53,9 @@ struct InkMapTests {
 
     /// Display-size bold type: a "C" whose stroke swells to 12 px (a 56 px bold serif) has a
     /// long core of its own, as a banner's stripe does, but the page wraps all around it: it is
-    /// ink. So is an "O" of the same weight, whose counter is a region of its own inside it.
-    @Test("a thick-stroked glyph on the page is ink", arguments: [10, 12, 14])
+    /// ink. So is an "O" of the same weight, whose counter is a region of its own inside it, and
+    /// a "+" whose crossing is as deep as a small panel along both axes.
+    @Test("a thick-stroked glyph on the page is ink", arguments: [10, 12, 14, 16])
     func thickStrokedGlyphsAreInk(stroke: Int) {
         let r = 30.0, t = Double(stroke)
         let shapes: [String: (Int, Int) -> Bool] = [
@@ -66,6 +67,8 @@ struct InkMapTests {
                 let d = ((Double(x) - 50) * (Double(x) - 50) + (Double(y) - 50) * (Double(y) - 50)).squareRoot()
                 return d <= r && d > r - t
             },
+            // Crossing strokes this wide are deep along both axes where they meet.
+            "+": { x, y in (abs(Double(x) - 50) < t / 2 && y >= 15 && y < 85) || (abs(Double(y) - 50) < t / 2 && x >= 15 && x < 85) },
         ]
         for (name, shape) in shapes {
             let (image, glyph) = Self.draw(100, shape)
