@@ -30,6 +30,19 @@ public enum GlyphShapes {
         return false
     }
 
+    /// Whether most of the ink (`count` pixels in `box`) has ink at its mirror image across the
+    /// box's vertical axis, within a pixel: +, * and × are symmetric, and the digits that could
+    /// pass for them are not (a bold serif "3" has a full-height spine and arms in every corner).
+    static func mirrorSymmetric(_ ink: [Bool], width: Int, box: Rect, count: Int) -> Bool {
+        let mirrored = (box.y..<box.maxY).reduce(0) { sum, y in
+            sum + (box.x..<box.maxX).filter { x in
+                let m = box.x + box.maxX - 1 - x
+                return ink[y * width + x] && (max(box.x, m - 1)...min(box.maxX - 1, m + 1)).contains { ink[y * width + $0] }
+            }.count
+        }
+        return mirrored * 10 >= count * 8
+    }
+
     /// The same, for a caller that already has the ink's connected components.
     static func classify(ink: [Bool], width: Int, height: Int, parts all: [Part]) -> Character? {
         let parts = all.filter { $0.count >= 3 }
@@ -72,18 +85,10 @@ public enum GlyphShapes {
             .filter { cx, cy in (cy..<cy + corner).contains { y in (cx..<cx + corner).contains { ink[y * width + $0] } } }.count
         // Digits have full-width bars at their top or bottom (1, 2, 7); operators do not.
         let openEnds = row(box.y) < 0.7 && row(box.maxY - 1) < 0.7
-        // Share of the ink whose mirror image across the box's vertical axis is ink too (within
-        // a pixel): +, * and × are symmetric, and the digits that could pass for them are not
-        // (a bold serif "3" has a full-height spine and arms in every corner).
-        let mirrored = (box.y..<box.maxY).reduce(0) { sum, y in
-            sum + (box.x..<box.maxX).filter { x in
-                let m = box.x + box.maxX - 1 - x
-                return ink[y * width + x] && (max(box.x, m - 1)...min(box.maxX - 1, m + 1)).contains { ink[y * width + $0] }
-            }.count
-        }
-        let symmetric = mirrored * 10 >= p.count * 8
         // Small asterisks are dense: their arms run together into a blot at 16 px.
-        if square && fill < (box.height <= 12 ? 0.65 : 0.5) && centre && openEnds && symmetric && !enclosesBackground(ink, width: width, box: box) {
+        if square && fill < (box.height <= 12 ? 0.65 : 0.5) && centre && openEnds && !enclosesBackground(ink, width: width, box: box)
+            && mirrorSymmetric(ink, width: width, box: box, count: p.count)
+        {
             // A plus is two full bars with empty corners; an asterisk (five or six arms) and a
             // multiplication cross reach into the corners.
             if midRow >= 0.8 && midColumn >= 0.8 && corners < 2 && fill < 0.5 { return "+" }
