@@ -22,6 +22,30 @@ struct InkMapTests {
         return (image, marked)
     }
 
+    /// A `fill`-coloured shape (`where`) on a white page with white glyph pixels (`glyph`) set
+    /// on it; returns the frame, the glyph pixels and the fill pixels `sampled` (away from
+    /// edges, where anti-aliasing would blur what the truth is).
+    static func surface(
+        _ width: Int, _ height: Int, fill: RGB, where shape: (Int, Int) -> Bool, glyph: (Int, Int) -> Bool, sampled: (Int, Int) -> Bool
+    ) -> (image: Image, glyphs: [Int], fill: [Int]) {
+        let white = RGB(255, 255, 255)
+        var image = Image(width: width, height: height, fill: white)
+        var glyphs: [Int] = [], filled: [Int] = []
+        for y in 0..<height {
+            for x in 0..<width where shape(x, y) {
+                let isGlyph = glyph(x, y)
+                image[x, y] = isGlyph ? white : fill
+                if isGlyph { glyphs.append(y * width + x) } else if sampled(x, y) { filled.append(y * width + x) }
+            }
+        }
+        return (image, glyphs, filled)
+    }
+
+    /// Distance from (x, y) to the point (c, c).
+    static func distance(_ x: Int, _ y: Int, from c: Double) -> Double {
+        ((Double(x) - c) * (Double(x) - c) + (Double(y) - c) * (Double(y) - c)).squareRoot()
+    }
+
     static func inkShare(_ map: InkMap, _ pixels: [Int]) -> Double {
         Double(pixels.filter { map.grey[$0] < 128 }.count) / Double(max(1, pixels.count))
     }
@@ -60,11 +84,11 @@ struct InkMapTests {
         let r = 30.0, t = Double(stroke)
         let shapes: [String: (Int, Int) -> Bool] = [
             "C": { x, y in
-                let d = ((Double(x) - 50) * (Double(x) - 50) + (Double(y) - 50) * (Double(y) - 50)).squareRoot()
+                let d = Self.distance(x, y, from: 50)
                 return d <= r && d > r - t && !(x > 60 && abs(y - 50) < 14)
             },
             "O": { x, y in
-                let d = ((Double(x) - 50) * (Double(x) - 50) + (Double(y) - 50) * (Double(y) - 50)).squareRoot()
+                let d = Self.distance(x, y, from: 50)
                 return d <= r && d > r - t
             },
             // Crossing strokes this wide are deep along both axes where they meet.
@@ -81,19 +105,18 @@ struct InkMapTests {
     /// it and its holes show the page: a ring 14 px thick (no button by its shape, no deep
     /// core) with four glyph-like bars in the page's white set on it.
     @Test func aThinRingWithTextStaysASurface() {
-        let ring = RGB(0x1d, 0x35, 0x57)
-        var image = Image(width: 120, height: 120, fill: RGB(255, 255, 255))
-        var fill: [Int] = [], glyphs: [Int] = []
-        for y in 0..<120 {
-            for x in 0..<120 {
-                let d = ((Double(x) - 60) * (Double(x) - 60) + (Double(y) - 60) * (Double(y) - 60)).squareRoot()
-                guard d <= 50, d > 36 else { continue }
-                // Bars 3 px wide and 8 tall across the top of the ring, in the page's white.
-                let glyph = y >= 14 && y < 22 && x >= 44 && x < 76 && (x - 44) % 8 < 3
-                image[x, y] = glyph ? RGB(255, 255, 255) : ring
-                if glyph { glyphs.append(y * 120 + x) } else if d < 48, d > 38, !(y >= 13 && y < 27 && x >= 41 && x < 79) { fill.append(y * 120 + x) }
-            }
-        }
+        let (image, glyphs, fill) = Self.surface(
+            120, 120, fill: RGB(0x1d, 0x35, 0x57),
+            where: { x, y in
+                let d = Self.distance(x, y, from: 60)
+                return d > 36 && d <= 50
+            },
+            // Bars 3 px wide and 8 tall across the top of the ring.
+            glyph: { x, y in y >= 14 && y < 22 && x >= 44 && x < 76 && (x - 44) % 8 < 3 },
+            sampled: { x, y in
+                let d = Self.distance(x, y, from: 60)
+                return d > 38 && d < 48 && !(y >= 13 && y < 27 && x >= 41 && x < 79)
+            })
         let map = InkMap(image)
         #expect(Self.inkShare(map, fill) < 0.05, "the ring's fill is drawn as ink")
         #expect(Self.inkShare(map, glyphs) >= 0.9, "the glyphs on the ring are not ink")
@@ -103,17 +126,12 @@ struct InkMapTests {
     /// button by its shape) with a small glyph is read against its own fill, so the fill is
     /// white and the glyph ink.
     @Test func fillsWithTextOnThemStaySurfaces() {
-        let tile = RGB(0x1d, 0x35, 0x57)
-        var image = Image(width: 120, height: 80, fill: RGB(255, 255, 255))
-        var fill: [Int] = [], glyph: [Int] = []
-        for y in 20..<56 {
-            for x in 10..<46 {
-                // A "1" 3 px wide on the tile, in the page's own white.
-                let stroke = x >= 27 && x < 30 && y >= 30 && y < 46
-                image[x, y] = stroke ? RGB(255, 255, 255) : tile
-                if stroke { glyph.append(y * 120 + x) } else if x > 11, x < 44, y > 21, y < 54 { fill.append(y * 120 + x) }
-            }
-        }
+        let (image, glyph, fill) = Self.surface(
+            120, 80, fill: RGB(0x1d, 0x35, 0x57),
+            where: { x, y in (10..<46).contains(x) && (20..<56).contains(y) },
+            // A "1" 3 px wide on the tile.
+            glyph: { x, y in x >= 27 && x < 30 && y >= 30 && y < 46 },
+            sampled: { x, y in x > 11 && x < 44 && y > 21 && y < 54 })
         let map = InkMap(image)
         #expect(Self.inkShare(map, fill) == 0, "the tile's fill is drawn as ink")
         #expect(Self.inkShare(map, glyph) >= 0.9, "the glyph on the tile is not ink")
